@@ -1,0 +1,77 @@
+"""What a person can do here, derived once per request from their memberships.
+
+Roles are not a field on the user (DESIGN.md §2): one person may own an organisation and
+supervise a cohort. Each app answers for its own memberships through its selectors.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
+
+
+@dataclass(frozen=True)
+class Roles:
+    is_authenticated: bool = False
+    is_moderator: bool = False
+    organisation_ids: tuple[int, ...] = field(default_factory=tuple)
+    school_ids: tuple[int, ...] = field(default_factory=tuple)
+    is_student: bool = False
+
+    @property
+    def is_organisation_member(self) -> bool:
+        return bool(self.organisation_ids)
+
+    @property
+    def is_school_staff(self) -> bool:
+        return bool(self.school_ids)
+
+
+MODERATOR_GROUP = "moderators"
+
+
+def roles_for(user: User | AnonymousUser) -> Roles:
+    if not user.is_authenticated:
+        return Roles()
+    assert isinstance(user, User)
+    return Roles(
+        is_authenticated=True,
+        is_moderator=user.is_superuser
+        or (user.is_staff and user.groups.filter(name=MODERATOR_GROUP).exists()),
+        organisation_ids=_organisation_ids(user),
+        school_ids=_school_ids(user),
+        is_student=_is_student(user),
+    )
+
+
+def _organisation_ids(user: User) -> tuple[int, ...]:
+    return ()
+
+
+def _school_ids(user: User) -> tuple[int, ...]:
+    return ()
+
+
+def _is_student(user: User) -> bool:
+    return False
+
+
+# Least privilege: moderators verify, publish and reject, and read the audit trail. They
+# cannot delete, edit users or change permissions; that stays with superusers.
+MODERATOR_PERMISSIONS = [
+    "accounts.view_auditevent",
+]
+
+
+def sync_moderator_group() -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=MODERATOR_GROUP)
+    wanted = []
+    for dotted in MODERATOR_PERMISSIONS:
+        app_label, codename = dotted.split(".")
+        wanted.extend(
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        )
+    group.permissions.set(wanted)
