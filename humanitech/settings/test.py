@@ -6,6 +6,8 @@ from .base import env
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-with-enough-entropy-0123456789-abcdefghijklmnop"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,108 @@
+"""Main journeys of the foundation, in Chromium: sign up, verify, sign in; languages; a11y."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from accounts.models import User
+from tests.factories import TEST_PASSWORD
+
+from .axe import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PUBLIC_PAGES = [
+    "/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/legal-notice/",
+    "/privacy/",
+    "/accessibility/",
+    "/terms/",
+    "/page-qui-nexiste-pas/",
+]
+
+
+def test_student_signs_up_verifies_email_and_signs_in(page: Page, live_server) -> None:
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Créer un compte").first.click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
+    page.get_by_label("Courriel").fill("lea.martin@etu.isen.fr")
+    page.get_by_label("Prénom").fill("Léa")
+    page.get_by_label("Nom", exact=True).fill("Martin")
+    page.get_by_label("Je suis étudiant ou étudiante").check()
+    page.get_by_label("Mot de passe", exact=True).fill(TEST_PASSWORD)
+    page.get_by_label("Mot de passe (confirmation)").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Créer mon compte").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vérifiez votre adresse")
+    user = User.objects.get(email="lea.martin@etu.isen.fr")
+    assert (user.first_name, user.intent, user.language) == ("Léa", "student", "fr")
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+
+    page.goto(live_server.url + link[link.index("/accounts/") :])
+    page.get_by_role("button", name="Confirmer").click()
+    # Confirming signs the person in and leads to their next step.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour Léa")
+    expect(page.get_by_text("Rejoignez votre promotion")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Courriel").fill("lea.martin@etu.isen.fr")
+    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour Léa")
+
+
+def test_signup_rejects_bad_input_in_french_beside_the_field(page: Page, live_server) -> None:
+    page.goto(live_server.url + "/accounts/signup/")
+    page.get_by_label("Courriel").fill("pas-une-adresse")
+    page.get_by_label("Prénom").fill("Léa")
+    page.get_by_label("Nom", exact=True).fill("Dupont")
+    page.get_by_label("Je représente une association").check()
+    page.get_by_label("Mot de passe", exact=True).fill("123")
+    page.get_by_label("Mot de passe (confirmation)").fill("123")
+    page.get_by_role("button", name="Créer mon compte").click()
+
+    expect(page.locator("#id_email_error")).to_contain_text("adresse de courriel valide")
+    expect(page.get_by_label("Courriel")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("alert")).to_contain_text("Merci de corriger les erreurs")
+    assert not User.objects.exists()
+    assert_accessible(page)
+
+    page.get_by_label("Courriel").fill("lea@exemple.fr")
+    page.get_by_label("Mot de passe", exact=True).fill("123")
+    page.get_by_label("Mot de passe (confirmation)").fill("123")
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.locator("#id_password1_error")).to_contain_text("trop court")
+    assert not User.objects.exists()
+
+
+def test_public_pages_are_french_accessible_and_switch_to_english(page: Page, live_server) -> None:
+    for path in PUBLIC_PAGES:
+        page.goto(live_server.url + path)
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        assert_accessible(page)
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("built by supervised students")
+    for path in PUBLIC_PAGES:
+        page.goto(live_server.url + path)
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        assert_accessible(page)
+
+
+def test_keyboard_user_reaches_main_content_and_navigation(page: Page, live_server) -> None:
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Passer au contenu principal")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
