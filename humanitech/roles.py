@@ -61,6 +61,12 @@ def _is_student(user: User) -> bool:
 # cannot delete, edit users or change permissions; that stays with superusers.
 MODERATOR_PERMISSIONS = [
     "accounts.view_auditevent",
+    # The skills taxonomy is curated by moderators.
+    *(
+        f"matching.{action}_{model}"
+        for action in ("add", "change", "view")
+        for model in ("skill", "skillrelation", "cause", "needcategoryskill")
+    ),
 ]
 
 

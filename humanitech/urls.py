@@ -24,6 +24,11 @@ urlpatterns = [
     path("terms/", views.legal_page, {"page": "terms"}, name="terms"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("organisations/", include("organisations.urls")),
+    path("briefs/", include("organisations.urls_briefs")),
+    path("", include("students.urls")),
+    path("matching/", include("matching.urls")),
+    path("notifications/", include("notifications.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

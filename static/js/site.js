@@ -31,3 +31,17 @@
     initConfirm();
   });
 })();
+
+// Skill picker: a search result fills the <select> it targets (see matching/skill_picker.html).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-skill-pick]");
+  if (!button) {
+    return;
+  }
+  var select = document.getElementById(button.getAttribute("data-skill-target"));
+  if (select) {
+    select.value = button.getAttribute("data-skill-pick");
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    select.focus();
+  }
+});
