@@ -15,12 +15,12 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Skill(BilingualName):
