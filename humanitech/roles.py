@@ -74,7 +74,7 @@ def sync_moderator_group() -> None:
     from django.contrib.auth.models import Group, Permission
 
     group, _ = Group.objects.get_or_create(name=MODERATOR_GROUP)
-    wanted = []
+    wanted: list[Permission] = []
     for dotted in MODERATOR_PERMISSIONS:
         app_label, codename = dotted.split(".")
         wanted.extend(

@@ -11,6 +11,7 @@ from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 
 from .stats import platform_counts
@@ -28,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", {"counts": platform_counts()})
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The "what next" page: each role the person holds, and the next step for each."""
     return render(request, "pages/dashboard.html", {"intent": request.user.intent})
 

@@ -54,16 +54,21 @@ class Cast:
             raise AttributeError(name) from None
 
 
+def _user(email: str, **fields: object) -> User:
+    user: User = UserFactory.create(email=email, **fields)
+    return user
+
+
 def build_cast() -> Cast:
     cast = Cast(
-        owner_a=UserFactory(email="owner.a@asso-a.fr", intent=User.Intent.ORGANISATION),
-        member_a=UserFactory(email="member.a@asso-a.fr", intent=User.Intent.ORGANISATION),
-        owner_b=UserFactory(email="owner.b@asso-b.fr", intent=User.Intent.ORGANISATION),
-        staff_a=UserFactory(email="staff.a@ecole-a.fr", intent=User.Intent.SCHOOL_STAFF),
-        staff_b=UserFactory(email="staff.b@ecole-b.fr", intent=User.Intent.SCHOOL_STAFF),
-        student_a=UserFactory(email="student.a@ecole-a.fr", intent=User.Intent.STUDENT),
-        student_b=UserFactory(email="student.b@ecole-b.fr", intent=User.Intent.STUDENT),
-        moderator=UserFactory(email="moderator@humanitech.fr", is_staff=True),
+        owner_a=_user(email="owner.a@asso-a.fr", intent=User.Intent.ORGANISATION),
+        member_a=_user(email="member.a@asso-a.fr", intent=User.Intent.ORGANISATION),
+        owner_b=_user(email="owner.b@asso-b.fr", intent=User.Intent.ORGANISATION),
+        staff_a=_user(email="staff.a@ecole-a.fr", intent=User.Intent.SCHOOL_STAFF),
+        staff_b=_user(email="staff.b@ecole-b.fr", intent=User.Intent.SCHOOL_STAFF),
+        student_a=_user(email="student.a@ecole-a.fr", intent=User.Intent.STUDENT),
+        student_b=_user(email="student.b@ecole-b.fr", intent=User.Intent.STUDENT),
+        moderator=_user(email="moderator@humanitech.fr", is_staff=True),
     )
     cast.moderator.groups.add(Group.objects.get(name=MODERATOR_GROUP))
     _cast_organisations(cast)
