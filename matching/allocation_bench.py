@@ -1,0 +1,228 @@
+"""Benchmark of the allocation engine, and the bridge to the PyPI ``matching`` library.
+
+``python -m matching.allocation --bench`` times both modes on random cohorts of 1,000, 10,000
+and 50,000 students, the whole command line at 10,000 against the library's StudentAllocation
+(create + solve, checking both give the same matching), and ends with one ``key=value`` line.
+
+Our package is also called ``matching``, so the library runs in a child interpreter started
+in isolated mode (``-I``: no current directory on sys.path) from a temporary directory; it
+reads instances as JSON on stdin and writes its matchings as JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matching.allocation import allocate, parse_instance
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Runs in the child. Pairs that can never be matched (a brief or organisation of capacity 0)
+# are dropped first: they change nothing in SPA, and the library fails on empty lists.
+_LIBRARY_SCRIPT = r"""
+import json, sys, time
+from matching.games import StudentAllocation
+
+sys.setrecursionlimit(1_000_000)  # the library deep-copies its linked players
+out = []
+for inst in json.load(sys.stdin):
+    org_cap = {o["id"]: o["capacity"] for o in inst["organisations"]}
+    usable = {b["id"]: b for b in inst["briefs"] if b["capacity"] > 0 and org_cap[b["organisation"]] > 0}
+    student_prefs = {}
+    for s in inst["students"]:
+        prefs = [b for b in s["preferences"] if b in usable]
+        if prefs:
+            student_prefs[s["id"]] = prefs
+    applied = {}
+    for sid, prefs in student_prefs.items():
+        for b in prefs:
+            applied.setdefault(usable[b]["organisation"], set()).add(sid)
+    supervisor_prefs = {
+        o["id"]: [s for s in o["ranking"] if s in applied.get(o["id"], ())]
+        for o in inst["organisations"] if o["capacity"] > 0
+    }
+    start = time.perf_counter()
+    game = StudentAllocation.create_from_dictionaries(
+        student_prefs,
+        supervisor_prefs,
+        {b: usable[b]["organisation"] for b in usable},
+        {b: usable[b]["capacity"] for b in usable},
+        {o: org_cap[o] for o in supervisor_prefs},
+    )
+    result = game.solve(optimal="student")
+    elapsed_ms = (time.perf_counter() - start) * 1000
+    assignment = {s["id"]: None for s in inst["students"]}
+    for project, students in result.items():
+        for student in students:
+            assignment[student.name] = project.name
+    out.append({"assignment": assignment, "create_solve_ms": elapsed_ms})
+json.dump(out, sys.stdout)
+"""
+
+
+def run_matching_library(
+    instances: Sequence[Mapping[str, Any]], *, timeout: float | None = None
+) -> list[dict[str, Any]]:
+    """Solve instances (command-line JSON format) with the library's StudentAllocation,
+    student-optimal, in one child process. Each result holds ``assignment`` ({student id:
+    brief id or None}) and ``create_solve_ms`` (the library's create + solve only)."""
+    with tempfile.TemporaryDirectory() as outside:
+        done = subprocess.run(
+            [sys.executable, "-I", "-W", "ignore", "-c", _LIBRARY_SCRIPT],
+            input=json.dumps(list(instances)),
+            capture_output=True,
+            text=True,
+            cwd=outside,
+            timeout=timeout,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"the matching library failed: {done.stderr.strip()[-2000:]}")
+    results: list[dict[str, Any]] = json.loads(done.stdout)
+    return results
+
+
+def random_instance(n_students: int, *, seed: int, min_team: bool = False) -> dict[str, Any]:
+    """A cohort shaped like ours: students list ~5 briefs (popular briefs drawn more often),
+    briefs take 3–6 students, organisations offer 1–4 briefs with a capacity a bit below
+    their sum and rank their applicants by score. Seats exceed students by about 10 %."""
+    rng = np.random.default_rng(seed)
+    n_briefs = max(2, round(n_students * 1.1 / 4.5))
+    capacity = rng.integers(3, 7, n_briefs)
+    min_teams = rng.integers(2, 4, n_briefs) if min_team else np.zeros(n_briefs, dtype=int)
+    popularity = rng.lognormal(0.0, 1.0, n_briefs)
+    popularity /= popularity.sum()
+
+    org_of = np.empty(n_briefs, dtype=np.int64)
+    org_caps: list[int] = []
+    start = 0
+    while start < n_briefs:
+        size = int(rng.integers(1, 5))
+        org_of[start : start + size] = len(org_caps)
+        total = int(capacity[start : start + size].sum())
+        org_caps.append(max(1, round(total * rng.uniform(0.7, 0.95))))
+        start += size
+
+    draws = rng.choice(n_briefs, size=(n_students, 12), p=popularity)
+    lengths = rng.integers(3, 8, n_students)  # 3 to 7, about 5
+    lengths[rng.random(n_students) < 0.005] = 0  # a few students never answer
+    ability = rng.normal(60, 12, n_students)
+    students: list[dict[str, Any]] = []
+    scores: dict[str, dict[str, int]] = {}
+    applicants: list[dict[int, int]] = [{} for _ in org_caps]  # org -> student -> best score
+    for s in range(n_students):
+        prefs = list(dict.fromkeys(draws[s].tolist()))[: lengths[s]]
+        fit = np.clip(np.rint(ability[s] + rng.normal(0, 15, len(prefs))), 0, 100).tolist()
+        sid = f"s{s}"
+        students.append({"id": sid, "preferences": [f"b{b}" for b in prefs]})
+        scores[sid] = {f"b{b}": int(v) for b, v in zip(prefs, fit, strict=True)}
+        for b, v in zip(prefs, fit, strict=True):
+            seen = applicants[org_of[b]]
+            seen[s] = max(seen.get(s, 0), int(v))
+    return {
+        "students": students,
+        "briefs": [
+            {
+                "id": f"b{b}",
+                "organisation": f"o{org_of[b]}",
+                "capacity": int(capacity[b]),
+                "min_team": int(min_teams[b]),
+            }
+            for b in range(n_briefs)
+        ],
+        "organisations": [
+            {
+                "id": f"o{o}",
+                "capacity": cap,
+                "ranking": [f"s{s}" for s in sorted(seen, key=lambda s: (-seen[s], s))],
+            }
+            for o, (cap, seen) in enumerate(zip(org_caps, applicants, strict=True))
+        ],
+        "scores": scores,
+    }
+
+
+def _time_cli(path: Path, mode: str, out: Path, repeat: int = 3) -> float:
+    """Best wall time (ms) of the whole command: start-up, JSON in, solve, JSON out."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "matching.allocation", str(path), "--mode", mode, "--out", str(out)],
+            cwd=PROJECT_ROOT,
+            check=True,
+        )
+        best = min(best, (time.perf_counter() - start) * 1000)
+    return best
+
+
+def run_benchmark() -> int:
+    figures: dict[str, float] = {}
+    print("size     build_ms  stable_ms  welfare_ms  (welfare with min team: ms, gap)")
+    data_10k: dict[str, Any] = {}
+    for n in (1_000, 10_000, 50_000):
+        data = random_instance(n, seed=n)
+        start = time.perf_counter()
+        instance = parse_instance(data)
+        build_ms = (time.perf_counter() - start) * 1000
+        stable = allocate(instance, "stable")
+        welfare = allocate(instance, "welfare")
+        line = f"{n:>6}  {build_ms:9.1f}  {stable.solve_ms:9.1f}  {welfare.solve_ms:10.1f}"
+        tag = f"{n // 1000}k"
+        figures[f"stable_{tag}_ms"] = stable.solve_ms
+        figures[f"welfare_{tag}_ms"] = welfare.solve_ms
+        if n <= 10_000:
+            gated = parse_instance(random_instance(n, seed=n, min_team=True))
+            with_min = allocate(gated, "welfare", time_limit=20.0)
+            gap = with_min.optimality_gap or 0.0
+            line += f"  ({with_min.solve_ms:.0f} ms, gap {gap:.2%})"
+            figures[f"welfare_min_{tag}_ms"] = with_min.solve_ms
+            figures[f"welfare_min_{tag}_gap"] = gap
+        print(line, flush=True)
+        if n == 10_000:
+            data_10k = data
+            stable_10k = stable.assignment_by_id
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path, out = Path(tmp) / "in.json", Path(tmp) / "out.json"
+        path.write_text(json.dumps(data_10k), encoding="utf-8")
+        figures["cli_10k_ms"] = _time_cli(path, "stable", out)
+        figures["cli_welfare_10k_ms"] = _time_cli(path, "welfare", out, repeat=1)
+    print(
+        f"whole command at 10,000 (start-up, JSON, solve, output): stable "
+        f"{figures['cli_10k_ms']:.0f} ms, welfare {figures['cli_welfare_10k_ms']:.0f} ms",
+        flush=True,
+    )
+    library = run_matching_library([data_10k])[0]
+    figures["library_10k_ms"] = library["create_solve_ms"]
+    same = library["assignment"] == stable_10k
+    figures["speedup_vs_library"] = figures["library_10k_ms"] / figures["cli_10k_ms"]
+    print(
+        f"matching library at 10,000, create + solve only: {library['create_solve_ms']:.0f} ms "
+        f"(same matching: {'yes' if same else 'NO'})"
+    )
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    figures["peak_mb"] = peak_kb / 1024
+    figures["same_as_library"] = float(same)
+    print(" ".join(f"{key}={_fmt(value)}" for key, value in figures.items()))
+    return 0 if same else 1
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4f}" if abs(value) < 1 and value else f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(run_benchmark())
