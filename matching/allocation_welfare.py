@@ -41,6 +41,8 @@ class WelfareSolution:
 
 
 def max_score_assignment(instance: AllocationInstance, *, time_limit: float) -> WelfareSolution:
+    if len(instance.pref_brief) == 0:  # nobody listed anything: HiGHS refuses empty models
+        return WelfareSolution(np.full(instance.n_students, -1, dtype=np.int64), 0.0, 0.0)
     if not instance.has_min_teams:
         assignment = _flow_optimum(instance, instance.brief_capacity)
         _place_remaining(instance, assignment)
