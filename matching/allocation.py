@@ -216,16 +216,16 @@ def build_instance(
     brief_organisation = np.empty(len(briefs), dtype=np.int64)
     brief_capacity = np.empty(len(briefs), dtype=np.int64)
     brief_min_team = np.empty(len(briefs), dtype=np.int64)
-    for i, b in enumerate(briefs):
-        org = organisation_index.get(b.organisation)
+    for i, spec in enumerate(briefs):
+        org = organisation_index.get(spec.organisation)
         if org is None:
-            raise InstanceError(f"brief {b.id!r}: unknown organisation {b.organisation!r}")
+            raise InstanceError(f"brief {spec.id!r}: unknown organisation {spec.organisation!r}")
         brief_organisation[i] = org
-        brief_capacity[i] = _capacity(f"brief {b.id!r} capacity", b.capacity)
-        brief_min_team[i] = _capacity(f"brief {b.id!r} min_team", b.min_team)
+        brief_capacity[i] = _capacity(f"brief {spec.id!r} capacity", spec.capacity)
+        brief_min_team[i] = _capacity(f"brief {spec.id!r} min_team", spec.min_team)
         if brief_min_team[i] > brief_capacity[i]:
             raise InstanceError(
-                f"brief {b.id!r}: min_team {b.min_team} is above its capacity {b.capacity}"
+                f"brief {spec.id!r}: min_team {spec.min_team} is above its capacity {spec.capacity}"
             )
 
     ranks: list[dict[int, int]] = []
@@ -257,14 +257,14 @@ def build_instance(
                 raise InstanceError(f"student {st.id!r} lists brief {bid!r} twice")
             listed.add(b)
             org = int(brief_organisation[b])
-            r = ranks[org].get(s)
-            if r is None:
+            rank = ranks[org].get(s)
+            if rank is None:
                 raise InstanceError(
                     f"student {st.id!r} lists brief {bid!r} but organisation "
                     f"{organisations[org].id!r} does not rank them"
                 )
             pref_brief.append(b)
-            edge_org_rank.append(r)
+            edge_org_rank.append(rank)
         pref_ptr.append(len(pref_brief))
 
     ptr = np.array(pref_ptr, dtype=np.int64)
@@ -456,7 +456,9 @@ def _as_array(
     if isinstance(assignment, Mapping):
         return assignment_from_ids(instance, assignment)
     arr = np.asarray(assignment, dtype=np.int64)
-    if arr.shape != (instance.n_students,) or (arr.size and (arr.min() < -1 or arr.max() >= instance.n_briefs)):
+    if arr.shape != (instance.n_students,) or (
+        arr.size and (arr.min() < -1 or arr.max() >= instance.n_briefs)
+    ):
         raise InstanceError("assignment must hold one brief index (or -1) per student")
     return arr
 
@@ -684,14 +686,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+PROG = "python -m matching.allocation"
+
+
 def _fail(message: str) -> NoReturn:
-    print(f"allocation: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {message}", file=sys.stderr)
     raise SystemExit(2)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(
-        prog="python -m matching.allocation",
+        prog=PROG,
         description="Allocate a cohort's students to briefs (stable or best total score).",
     )
     parser.add_argument("input", nargs="?", help="instance JSON file (see docs/allocation.md)")

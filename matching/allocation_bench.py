@@ -38,7 +38,9 @@ sys.setrecursionlimit(1_000_000)  # the library deep-copies its linked players
 out = []
 for inst in json.load(sys.stdin):
     org_cap = {o["id"]: o["capacity"] for o in inst["organisations"]}
-    usable = {b["id"]: b for b in inst["briefs"] if b["capacity"] > 0 and org_cap[b["organisation"]] > 0}
+    usable = {
+        b["id"]: b for b in inst["briefs"] if b["capacity"] > 0 and org_cap[b["organisation"]] > 0
+    }
     student_prefs = {}
     for s in inst["students"]:
         prefs = [b for b in s["preferences"] if b in usable]
@@ -78,7 +80,7 @@ def run_matching_library(
     student-optimal, in one child process. Each result holds ``assignment`` ({student id:
     brief id or None}) and ``create_solve_ms`` (the library's create + solve only)."""
     with tempfile.TemporaryDirectory() as outside:
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: S603 - our own interpreter and script
             [sys.executable, "-I", "-W", "ignore", "-c", _LIBRARY_SCRIPT],
             input=json.dumps(list(instances)),
             capture_output=True,
@@ -158,8 +160,17 @@ def _time_cli(path: Path, mode: str, out: Path, repeat: int = 3) -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "matching.allocation", str(path), "--mode", mode, "--out", str(out)],
+        subprocess.run(  # noqa: S603 - our own interpreter and command
+            [
+                sys.executable,
+                "-m",
+                "matching.allocation",
+                str(path),
+                "--mode",
+                mode,
+                "--out",
+                str(out),
+            ],
             cwd=PROJECT_ROOT,
             check=True,
         )
@@ -220,7 +231,9 @@ def run_benchmark() -> int:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.4f}" if abs(value) < 1 and value else f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+    if value >= 100:
+        return f"{value:.0f}"
+    return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.4f}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -65,7 +65,9 @@ def student_optimal_stable(instance: AllocationInstance) -> IntArray:
     # Cut-offs: a brief or organisation of capacity 0 accepts nobody.
     b_cut = [
         (end - 1 if cap > 0 else start - 1)
-        for start, end, cap in zip(brief_start[:-1].tolist(), brief_start[1:].tolist(), b_cap)
+        for start, end, cap in zip(
+            brief_start[:-1].tolist(), brief_start[1:].tolist(), b_cap, strict=True
+        )
     ]
     no_cut = len(instance.ranking_student)  # above every rank
     o_cut = [no_cut if cap > 0 else -1 for cap in o_cap]

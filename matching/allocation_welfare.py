@@ -64,7 +64,9 @@ def max_score_assignment(instance: AllocationInstance, *, time_limit: float) -> 
         bound = min(bound, dual_bound)
     total = _total(instance, best)
     bound = max(bound, total)
-    return WelfareSolution(best, gap=(bound - total) / bound if bound > 0 else 0.0, score_bound=bound)
+    return WelfareSolution(
+        best, gap=(bound - total) / bound if bound > 0 else 0.0, score_bound=bound
+    )
 
 
 def _rows(instance: AllocationInstance, brief_capacity: IntArray) -> tuple[csr_array, FloatArray]:
@@ -146,13 +148,23 @@ def _min_team_milp(
     extra_rows = np.concatenate([n_s + gated, n_rows + gate[gated_edges], n_rows + np.arange(n_y)])
     extra_cols = np.concatenate([y_cols, gated_edges, y_cols])
     extra = csr_array(
-        (np.concatenate([-capacity, np.ones(len(gated_edges)), -minimum]), (extra_rows, extra_cols)),
+        (
+            np.concatenate([-capacity, np.ones(len(gated_edges)), -minimum]),
+            (extra_rows, extra_cols),
+        ),
         shape=(n_rows + n_y, n_edges + n_y),
     )
-    full = csr_array(
-        (matrix.data, matrix.indices, np.concatenate([matrix.indptr, np.full(n_y, matrix.nnz)])),
-        shape=(n_rows + n_y, n_edges + n_y),
-    ) + extra
+    full = (
+        csr_array(
+            (
+                matrix.data,
+                matrix.indices,
+                np.concatenate([matrix.indptr, np.full(n_y, matrix.nnz)]),
+            ),
+            shape=(n_rows + n_y, n_edges + n_y),
+        )
+        + extra
+    )
     upper = np.concatenate([upper, np.full(n_y, np.inf)])
     upper[n_s + gated] = 0.0
     lower = np.full(n_rows + n_y, -np.inf)

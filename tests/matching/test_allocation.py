@@ -91,10 +91,13 @@ def instances(
         }
         for o in range(n_orgs)
     ]
-    scores = {
-        s["id"]: {b: draw(st.integers(0, 100)) for b in s["preferences"]} for s in students
+    scores = {s["id"]: {b: draw(st.integers(0, 100)) for b in s["preferences"]} for s in students}
+    return {
+        "students": students,
+        "briefs": briefs,
+        "organisations": organisations,
+        "scores": scores,
     }
-    return {"students": students, "briefs": briefs, "organisations": organisations, "scores": scores}
 
 
 def seeded_instance(rng: random.Random, *, max_students: int = 30) -> Data:
@@ -115,7 +118,11 @@ def seeded_instance(rng: random.Random, *, max_students: int = 30) -> Data:
             for sid in everyone
         ],
         "briefs": [
-            {"id": f"b{b}", "organisation": f"o{rng.randrange(n_orgs)}", "capacity": rng.randint(0, 4)}
+            {
+                "id": f"b{b}",
+                "organisation": f"o{rng.randrange(n_orgs)}",
+                "capacity": rng.randint(0, 4),
+            }
             for b in range(n_briefs)
         ],
         "organisations": [
@@ -206,13 +213,20 @@ class Spa:
     def min_cost_flow_best(self) -> float:
         """Successive shortest paths (Bellman-Ford) on source → student → brief →
         organisation → sink, costs = -score, augmenting while a path has negative cost."""
-        nodes = ["src", *(("s", s) for s in self.prefs), *(("b", b) for b in self.brief_cap),
-                 *(("o", o) for o in self.org_cap), "sink"]
-        index = {n: i for i, n in enumerate(nodes)}
+        nodes = [
+            "src",
+            *(("s", s) for s in self.prefs),
+            *(("b", b) for b in self.brief_cap),
+            *(("o", o) for o in self.org_cap),
+            "sink",
+        ]
+        index: dict[Any, int] = {n: i for i, n in enumerate(nodes)}
         graph: list[list[int]] = [[] for _ in nodes]
-        to, cap, cost = [], [], []
+        to: list[int] = []
+        cap: list[int] = []
+        cost: list[float] = []
 
-        def arc(u: object, v: object, c: int, w: float) -> None:
+        def arc(u: Any, v: Any, c: int, w: float) -> None:
             for a, b, cc, ww in ((index[u], index[v], c, w), (index[v], index[u], 0, -w)):
                 graph[a].append(len(to))
                 to.append(b)
@@ -328,7 +342,10 @@ def test_welfare_equals_brute_force(data: Data) -> None:
     assert result.evaluation.total_score == spa.brute_force_best()
     assert result.optimality_gap == 0.0
     # No student left out while a listed brief and its organisation have room.
-    assert set(result.evaluation.unplaced_reasons.values()) <= {"no_preferences", "all_choices_full"}
+    assert set(result.evaluation.unplaced_reasons.values()) <= {
+        "no_preferences",
+        "all_choices_full",
+    }
 
 
 @settings(SETTINGS, max_examples=120)
