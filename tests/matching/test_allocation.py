@@ -508,6 +508,14 @@ def test_build_instance_from_plain_data() -> None:
         (lambda d: d["briefs"][0].update(min_team=5), "above its capacity"),
         (lambda d: d["scores"]["s1"].update(b1=-3), "non-negative"),
         (lambda d: d["students"].append({"id": "s1", "preferences": []}), "appears twice"),
+        (lambda d: d["organisations"][0]["ranking"].append("s1"), "ranks student 's1' twice"),
+        (lambda d: d["organisations"][0]["ranking"].append("zz"), "unknown student 'zz'"),
+        (lambda d: d["scores"].update(zz={}), r"scores: unknown student 'zz'"),
+        (lambda d: d["scores"]["s1"].update(zz=1), r"scores\['s1'\]: unknown brief 'zz'"),
+        (lambda d: d["scores"]["s1"].update(b1="high"), "finite non-negative number"),
+        (lambda d: d["scores"]["s1"].update(b1=True), "finite non-negative number"),
+        (lambda d: d["scores"]["s1"].update(b1=float("nan")), "finite non-negative number"),
+        (lambda d: d["briefs"][0].update(capacity=2.0), "must be an integer"),
     ],
 )
 def test_invalid_instances_are_refused(change: Any, message: str) -> None:
