@@ -50,11 +50,26 @@ def _organisation_ids(user: User) -> tuple[int, ...]:
 
 
 def _school_ids(user: User) -> tuple[int, ...]:
-    return ()
+    from students.models import SchoolStaff
+
+    return tuple(
+        SchoolStaff.objects.filter(user=user)
+        .order_by("school_id")
+        .values_list("school_id", flat=True)
+    )
 
 
 def _is_student(user: User) -> bool:
-    return False
+    # A student profile, or an enrolment in a cohort that is not archived: one query.
+    from django.db.models import Exists, OuterRef
+
+    from students.models import Enrolment, StudentProfile
+
+    return User.objects.filter(
+        Exists(StudentProfile.objects.filter(user=OuterRef("pk")))
+        | Exists(Enrolment.objects.active().filter(student=OuterRef("pk"))),
+        pk=user.pk,
+    ).exists()
 
 
 # Least privilege: moderators verify, publish and reject, and read the audit trail. They
@@ -67,6 +82,11 @@ MODERATOR_PERMISSIONS = [
         for action in ("add", "change", "view")
         for model in ("skill", "skillrelation", "cause", "needcategoryskill")
     ),
+    # Schools and cohorts are read in the admin (reports, support); students' profiles,
+    # enrolments and invitations hold personal data and stay out of reach.
+    "students.view_school",
+    "students.view_schoolstaff",
+    "students.view_cohort",
 ]
 
 
