@@ -12,7 +12,6 @@ reads instances as JSON on stdin and writes its matchings as JSON on stdout.
 from __future__ import annotations
 
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import numpy as np
 from matching.allocation import allocate, parse_instance
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_TEAM_TIME_LIMIT_S = 20.0
 
 # Runs in the child. Pairs that can never be matched (a brief or organisation of capacity 0)
 # are dropped first: they change nothing in SPA, and the library fails on empty lists.
@@ -155,76 +155,106 @@ def random_instance(n_students: int, *, seed: int, min_team: bool = False) -> di
     }
 
 
-def _time_cli(path: Path, mode: str, out: Path, repeat: int = 3) -> float:
+def _run_cli(path: Path, mode: str, repeat: int = 1) -> float:
     """Best wall time (ms) of the whole command: start-up, JSON in, solve, JSON out."""
     best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(  # noqa: S603 - our own interpreter and command
-            [
-                sys.executable,
-                "-m",
-                "matching.allocation",
-                str(path),
-                "--mode",
-                mode,
-                "--out",
-                str(out),
-            ],
-            cwd=PROJECT_ROOT,
-            check=True,
-        )
-        best = min(best, (time.perf_counter() - start) * 1000)
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "matching.allocation", str(path), "--mode", mode]
+        command += ["--out", str(Path(tmp) / "out.json")]
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(command, cwd=PROJECT_ROOT, check=True)  # noqa: S603 - our command
+            best = min(best, (time.perf_counter() - start) * 1000)
     return best
 
 
-def run_benchmark() -> int:
-    figures: dict[str, float] = {}
-    print("size     build_ms  stable_ms  welfare_ms  (welfare with min team: ms, gap)")
-    data_10k: dict[str, Any] = {}
+# The command's peak memory, read by the child itself: a child's ru_maxrss counts the
+# parent's memory it was forked from. VmHWM is the high-water mark of the new image.
+_PEAK_SCRIPT = """
+import atexit, runpy, sys
+def report():
+    with open("/proc/self/status") as f:
+        kb = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    print(kb, file=sys.stderr)
+atexit.register(report)
+sys.argv = ["matching.allocation", *sys.argv[1:]]
+runpy.run_module("matching.allocation", run_name="__main__", alter_sys=True)
+"""
+
+
+def _cli_peak_mb(path: Path, mode: str) -> float | None:
+    if not Path("/proc/self/status").exists():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", _PEAK_SCRIPT, str(path), "--mode", mode, "--out", f"{tmp}/o"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return int(done.stderr.split()[-1]) / 1024
+
+
+def _solve_times(figures: dict[str, float]) -> dict[int, dict[str, Any]]:
+    """Both modes in-process at each size; returns the instances by size."""
+    import matching.allocation_welfare  # noqa: F401 - scipy's import is not solve time
+
+    print("students  build_ms  stable_ms  welfare_ms  welfare with min team sizes")
+    instances: dict[int, dict[str, Any]] = {}
     for n in (1_000, 10_000, 50_000):
-        data = random_instance(n, seed=n)
+        data = instances[n] = random_instance(n, seed=n)
         start = time.perf_counter()
         instance = parse_instance(data)
         build_ms = (time.perf_counter() - start) * 1000
         stable = allocate(instance, "stable")
         welfare = allocate(instance, "welfare")
-        line = f"{n:>6}  {build_ms:9.1f}  {stable.solve_ms:9.1f}  {welfare.solve_ms:10.1f}"
+        line = f"{n:>8}  {build_ms:8.1f}  {stable.solve_ms:9.1f}  {welfare.solve_ms:10.1f}"
         tag = f"{n // 1000}k"
         figures[f"stable_{tag}_ms"] = stable.solve_ms
         figures[f"welfare_{tag}_ms"] = welfare.solve_ms
         if n <= 10_000:
             gated = parse_instance(random_instance(n, seed=n, min_team=True))
-            with_min = allocate(gated, "welfare", time_limit=20.0)
+            with_min = allocate(gated, "welfare", time_limit=MIN_TEAM_TIME_LIMIT_S)
             gap = with_min.optimality_gap or 0.0
-            line += f"  ({with_min.solve_ms:.0f} ms, gap {gap:.2%})"
+            line += f"  {with_min.solve_ms:.0f} ms, gap {gap:.2%}"
             figures[f"welfare_min_{tag}_ms"] = with_min.solve_ms
             figures[f"welfare_min_{tag}_gap"] = gap
         print(line, flush=True)
-        if n == 10_000:
-            data_10k = data
-            stable_10k = stable.assignment_by_id
+    return instances
 
+
+def run_benchmark() -> int:
+    figures: dict[str, float] = {}
+    instances = _solve_times(figures)
     with tempfile.TemporaryDirectory() as tmp:
-        path, out = Path(tmp) / "in.json", Path(tmp) / "out.json"
-        path.write_text(json.dumps(data_10k), encoding="utf-8")
-        figures["cli_10k_ms"] = _time_cli(path, "stable", out)
-        figures["cli_welfare_10k_ms"] = _time_cli(path, "welfare", out, repeat=1)
+        paths = {n: Path(tmp) / f"{n}.json" for n in (10_000, 50_000)}
+        for n, path in paths.items():
+            path.write_text(json.dumps(instances[n]), encoding="utf-8")
+        figures["cli_10k_ms"] = _run_cli(paths[10_000], "stable", repeat=5)
+        figures["cli_welfare_10k_ms"] = _run_cli(paths[10_000], "welfare")
+        figures["cli_50k_ms"] = _run_cli(paths[50_000], "stable", repeat=2)
+        peak = _cli_peak_mb(paths[50_000], "stable")
+        if peak is not None:
+            figures["cli_50k_peak_mb"] = peak
     print(
-        f"whole command at 10,000 (start-up, JSON, solve, output): stable "
-        f"{figures['cli_10k_ms']:.0f} ms, welfare {figures['cli_welfare_10k_ms']:.0f} ms",
+        "whole command (start-up, JSON in, solve, JSON out): "
+        f"10,000 stable {figures['cli_10k_ms']:.0f} ms, welfare "
+        f"{figures['cli_welfare_10k_ms']:.0f} ms; 50,000 stable {figures['cli_50k_ms']:.0f} ms"
+        + (f" in {peak:.0f} MB" if peak is not None else ""),
         flush=True,
     )
-    library = run_matching_library([data_10k])[0]
+
+    library = run_matching_library([instances[10_000]])[0]
+    ours = allocate(parse_instance(instances[10_000]), "stable").assignment_by_id
+    same = library["assignment"] == ours
     figures["library_10k_ms"] = library["create_solve_ms"]
-    same = library["assignment"] == stable_10k
     figures["speedup_vs_library"] = figures["library_10k_ms"] / figures["cli_10k_ms"]
     print(
         f"matching library at 10,000, create + solve only: {library['create_solve_ms']:.0f} ms "
         f"(same matching: {'yes' if same else 'NO'})"
     )
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    figures["peak_mb"] = peak_kb / 1024
+    figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures["same_as_library"] = float(same)
     print(" ".join(f"{key}={_fmt(value)}" for key, value in figures.items()))
     return 0 if same else 1
@@ -234,8 +264,3 @@ def _fmt(value: float) -> str:
     if value >= 100:
         return f"{value:.0f}"
     return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.4f}"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    sys.exit(run_benchmark())
