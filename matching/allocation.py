@@ -23,10 +23,12 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import numbers
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal, NamedTuple, NoReturn, TypeGuard
 
 import numpy as np
@@ -146,7 +148,7 @@ class Evaluation:
     blocking_pairs: tuple[tuple[str, str], ...]  # (student id, brief id)
 
     @property
-    def feasible(self) -> bool:
+    def within_capacity(self) -> bool:
         return not (self.over_capacity_briefs or self.over_capacity_organisations)
 
 
@@ -195,7 +197,7 @@ def build_instance(
     students: Sequence[StudentSpec],
     briefs: Sequence[BriefSpec],
     organisations: Sequence[OrganisationSpec],
-    scores: Mapping[str, Mapping[str, float]] | None = None,
+    scores: Mapping[str, Mapping[str, float | Decimal]] | None = None,
 ) -> AllocationInstance:
     """Validate plain data and index it. Raises :class:`InstanceError` (one line).
 
@@ -308,9 +310,10 @@ def build_instance(
 
 def _index_ids(kind: str, ids: list[str]) -> dict[str, int]:
     index = {id_: i for i, id_ in enumerate(ids)}
-    if not set(map(type, ids)) <= {str} or "" in index:
-        i = next(i for i, id_ in enumerate(ids) if type(id_) is not str or not id_)
-        raise InstanceError(f"{kind} #{i + 1}: id must be a non-empty string")
+    if not set(map(type, ids)) <= {str} or "" in index:  # else a slower, exact look
+        bad = next((i for i, id_ in enumerate(ids) if not isinstance(id_, str) or not id_), None)
+        if bad is not None:
+            raise InstanceError(f"{kind} #{bad + 1}: id must be a non-empty string")
     if len(index) < len(ids):
         seen: set[str] = set()
         for id_ in ids:
@@ -323,14 +326,19 @@ def _index_ids(kind: str, ids: list[str]) -> dict[str, int]:
 def _counts(values: list[int], what: Callable[[int], str]) -> IntArray:
     """Capacities and minimums: integers (not bools, not 2.0), never negative."""
     if not set(map(type, values)) <= {int}:
-        i = next(i for i, v in enumerate(values) if type(v) is not int)
-        raise InstanceError(f"{what(i)} must be an integer, not {values[i]!r}")
+        bad = next((i for i, v in enumerate(values) if not _is_integer(v)), None)
+        if bad is not None:
+            raise InstanceError(f"{what(bad)} must be an integer, not {values[bad]!r}")
     array = np.array(values, dtype=np.int64)
     negative = np.flatnonzero(array < 0)
     if len(negative):
         i = int(negative[0])
         raise InstanceError(f"{what(i)} must not be negative ({values[i]})")
     return array
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _offsets(lengths: list[int]) -> IntArray:
@@ -365,7 +373,7 @@ def _repeat(keys: IntArray, order: IntArray) -> int | None:
 
 
 def _index_scores(
-    scores: Mapping[str, Mapping[str, float]] | None,
+    scores: Mapping[str, Mapping[str, float | Decimal]] | None,
     student_index: Mapping[str, int],
     brief_index: Mapping[str, int],
     edge_keys: IntArray,  # student * n_briefs + brief, for each listed pair
@@ -383,8 +391,9 @@ def _index_scores(
         lambda _, sid: f"scores: unknown student {sid!r}",
     )
     if not set(map(type, (row for _, row in rows))) <= {dict}:
-        sid = next(sid for sid, row in rows if not isinstance(row, dict))
-        raise InstanceError(f"scores[{sid!r}] must be an object of brief id to score")
+        bad_row = next((sid for sid, row in rows if not isinstance(row, Mapping)), None)
+        if bad_row is not None:
+            raise InstanceError(f"scores[{bad_row!r}] must be an object of brief id to score")
     row_ptr = _offsets([len(row) for _, row in rows])
     brief_ids = [bid for _, row in rows for bid in row]
     values = [v for _, row in rows for v in row.values()]
@@ -419,9 +428,18 @@ def _index_scores(
 
 
 def _score_values(values: Sequence[object]) -> FloatArray:
-    if set(map(type, values)) <= {int, float}:  # bool is a subtype of int, not one of these
+    """Scores as floats; NaN for anything but a number (bool included), to be refused."""
+    if set(map(type, values)) <= {int, float}:
         return np.array(values, dtype=np.float64)
-    return np.array([v if type(v) in (int, float) else np.nan for v in values], dtype=np.float64)
+    return np.array(
+        [
+            float(v)
+            if isinstance(v, numbers.Real | Decimal) and not isinstance(v, bool)
+            else np.nan
+            for v in values
+        ],
+        dtype=np.float64,
+    )
 
 
 def parse_instance(data: object) -> AllocationInstance:

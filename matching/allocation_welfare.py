@@ -8,15 +8,19 @@ pass settles by placing every student that still fits (the total cannot drop, so
 stays optimal and no unplaced student could take a free seat on a brief they listed).
 
 Without minimum team sizes the constraint matrix is totally unimodular: its rows are two
-laminar families (the students; the briefs nested inside their organisations), so it is a
-network matrix and the LP optimum at a vertex is integral — the same optimum as a min-cost
-flow source → student → brief → organisation → sink. HiGHS solves that LP at the root node of
-``scipy.optimize.milp``; the integrality flag only guarantees a vertex and costs nothing.
+laminar families of edge sets (the students; the briefs nested inside their organisations), so
+every vertex of the LP is integral — the same optimum as a min-cost flow source → student →
+brief → organisation → sink. HiGHS's dual simplex (``linprog(method="highs-ds")``) ends on a
+vertex; if it ever returned a fractional point we would fall back to ``milp``. The tests
+compare the result with a brute force and with a min-cost flow written independently.
 
 A minimum team size m >= 2 ("0 or between m and the capacity") adds a binary y[b] per such
-brief: m·y[b] <= sum of x over b <= capacity·y[b]. That breaks total unimodularity, so HiGHS
-runs branch and bound within a time limit and reports the best assignment found with its
-proven bound; the gap is (bound - total) / bound, 0 when the optimum is proven.
+brief: m·y[b] <= students on b <= capacity·y[b]. That is no longer totally unimodular:
+  1. the optimum without minimums gives an upper bound, and closing the briefs it leaves
+     below their minimum (then solving again, until none is) a good assignment, in seconds;
+  2. HiGHS's branch and bound (``milp``) runs for the rest of the time limit;
+the better assignment is returned with the tighter bound, and the gap (bound - total) / bound,
+0 when HiGHS proves the optimum. The first LP of step 1 always runs, whatever the limit.
 """
 
 from __future__ import annotations

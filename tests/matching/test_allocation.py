@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Mapping
+from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -386,7 +388,7 @@ def test_welfare_reports_its_gap_when_the_time_limit_strikes() -> None:
     assert total is not None and total <= optimum <= rushed.score_bound
     assert rushed.optimality_gap == pytest.approx((rushed.score_bound - total) / rushed.score_bound)
     assert rushed.optimality_gap > 0
-    assert rushed.evaluation.feasible and rushed.evaluation.under_minimum == ()
+    assert rushed.evaluation.within_capacity and rushed.evaluation.under_minimum == ()
 
 
 def test_welfare_leaves_briefs_closed_rather_than_below_their_minimum() -> None:
@@ -463,7 +465,7 @@ def test_evaluate_reports_a_hand_edit() -> None:
     assert ev.unlisted == ("bo",)
     assert ev.over_capacity_briefs == ("app",)
     assert ev.over_capacity_organisations == ("o2",)
-    assert not ev.feasible
+    assert not ev.within_capacity
     assert ev.total_score == 80 + 99 + 50 + 40
     assert ev.mean_rank == 1.0
     assert set(ev.blocking_pairs) == {("bo", "web")}  # o1 prefers bo, who wants web
@@ -495,6 +497,17 @@ def test_build_instance_from_plain_data() -> None:
     assert instance.edge_org_rank.tolist() == [1, 1, 0]
     assert allocate(instance, "stable").assignment_by_id == {"s1": None, "s2": "b1"}
     assert allocate(instance, "welfare").assignment_by_id == {"s1": "b2", "s2": None}
+
+
+def test_build_instance_takes_what_the_orm_hands_over() -> None:
+    """Decimal scores (a DecimalField), tuples, Mappings that are not dicts."""
+    instance = build_instance(
+        students=[StudentSpec("s1", ("b1",))],
+        briefs=[BriefSpec("b1", "o1", capacity=2)],
+        organisations=[OrganisationSpec("o1", capacity=2, ranking=("s1",))],
+        scores=MappingProxyType({"s1": MappingProxyType({"b1": Decimal("72.5")})}),
+    )
+    assert allocate(instance, "welfare").evaluation.total_score == 72.5
 
 
 @pytest.mark.parametrize(
