@@ -57,13 +57,13 @@ LEVEL_ADVANCED: Final = 3
 LEVEL_EXPERT: Final = 4
 LEVELS: Final = (LEVEL_NOTIONS, LEVEL_INTERMEDIATE, LEVEL_ADVANCED, LEVEL_EXPERT)
 
-#: Importance of a required skill inside its brief; any positive number is accepted.
-IMPORTANCE_NICE_TO_HAVE: Final = 1.0
-IMPORTANCE_IMPORTANT: Final = 2.0
-IMPORTANCE_ESSENTIAL: Final = 3.0
+#: Weight of a required skill inside its brief (SkillWeight); any positive number is accepted.
+SKILL_WEIGHT_NICE_TO_HAVE: Final = 1.0
+SKILL_WEIGHT_IMPORTANT: Final = 2.0
+SKILL_WEIGHT_ESSENTIAL: Final = 3.0
 
 #: Location fit (0–1) of the cases that are neither a full match nor a miss.
-LOCATION_SAME_DEPARTEMENT_ON_SITE: Final = 0.5
+LOCATION_SAME_DEPARTEMENT_ONSITE: Final = 0.5
 LOCATION_SAME_DEPARTEMENT_HYBRID: Final = 0.75
 #: A hybrid brief done from afar: the remote part works, the on-site days do not.
 LOCATION_HYBRID_REMOTE: Final = 0.5
@@ -76,19 +76,27 @@ assert min(1.0, LOCATION_SAME_DEPARTEMENT_HYBRID) >= LOCATION_HYBRID_REMOTE
 
 
 class WorkMode(IntEnum):
-    """Where a brief's work happens."""
+    """Where a brief's work happens (organisations.models.WorkMode codes via from_code)."""
 
     REMOTE = 0
-    ON_SITE = 1
+    ONSITE = 1
     HYBRID = 2
+
+    @classmethod
+    def from_code(cls, code: str) -> WorkMode:
+        return cls[code.upper()]
 
 
 class RemotePreference(IntEnum):
-    """How a student is willing to work."""
+    """How a student is willing to work (students.models.RemotePreference via from_code)."""
 
     REMOTE_ONLY = 0
-    ON_SITE_ONLY = 1
+    ONSITE_ONLY = 1
     EITHER = 2
+
+    @classmethod
+    def from_code(cls, code: str) -> RemotePreference:
+        return cls[code.upper()]
 
 
 class LocationVerdict(StrEnum):
@@ -96,7 +104,7 @@ class LocationVerdict(StrEnum):
 
     REMOTE = "remote"  # remote brief, the student accepts remote work: 1
     REMOTE_REFUSED = "remote_refused"  # remote brief, the student only works on site: 0
-    ON_SITE_REFUSED = "on_site_refused"  # on-site brief, the student only works remotely: 0
+    ONSITE_REFUSED = "onsite_refused"  # on-site brief, the student only works remotely: 0
     SAME_CITY = "same_city"  # on-site or hybrid brief in the student's city: 1
     SAME_DEPARTEMENT = "same_departement"  # same département, other city: 0.5 / hybrid 0.75
     HYBRID_REMOTE = "hybrid_remote"  # hybrid brief, farther away, remote part only: 0.5
@@ -176,9 +184,9 @@ class Taxonomy:
 
     skill_ids: (K,) distinct skill ids; column k of every skill matrix is skill_ids[k].
     cause_ids: (C,) distinct cause ids; column c of every cause matrix is cause_ids[c].
-    related:   (K, K) sparse, related[k, j] = similarity in (0, 1): how much having skill j
-               counts when skill k is required (a level-l student on j earns
-               similarity × the credit of level l on k). Diagonal is empty.
+    related:   (K, K) sparse, related[k, j] = similarity in (0, 1) with which having skill j
+               covers a requirement on skill k (a SkillRelation from j to k): a student at
+               level l on j earns similarity × the credit of level l on k. Empty diagonal.
     """
 
     skill_ids: IntArray
@@ -202,25 +210,27 @@ class Taxonomy:
         skill_ids: Iterable[int],
         cause_ids: Iterable[int] = (),
         related: Iterable[tuple[int, int, float]] = (),
-        symmetric: bool = True,
+        symmetric: bool = False,
     ) -> Taxonomy:
-        """related: (skill id, related skill id, similarity) triples; symmetric adds each
-        pair both ways. The higher similarity wins when a pair is given twice."""
+        """related: (from skill id, to skill id, similarity) triples, like SkillRelation rows:
+        having the first skill covers the second. symmetric adds every pair the other way too;
+        when a pair comes twice the higher similarity wins."""
         skills = _ids(skill_ids, "skill_ids")
         causes = _ids(cause_ids, "cause_ids")
         index = {int(s): i for i, s in enumerate(skills)}
         triples = list(related)
-        rows = _lookup(index, (a for a, _, _ in triples), "skill")
-        cols = _lookup(index, (b for _, b, _ in triples), "skill")
+        had = _lookup(index, (a for a, _, _ in triples), "skill")
+        covered = _lookup(index, (b for _, b, _ in triples), "skill")
         sims = np.asarray([s for _, _, s in triples], np.float64)
         if symmetric:
-            rows, cols, sims = np.r_[rows, cols], np.r_[cols, rows], np.r_[sims, sims]
-        keep = rows != cols
-        rows, cols, sims = rows[keep], cols[keep], sims[keep]
+            had, covered, sims = np.r_[had, covered], np.r_[covered, had], np.r_[sims, sims]
+        keep = had != covered
+        rows, cols, sims = covered[keep], had[keep], sims[keep]
         # Keep the highest similarity of a repeated pair (sum_duplicates would add them).
         order = np.lexsort((-sims, cols, rows))
         rows, cols, sims = rows[order], cols[order], sims[order]
-        first = np.r_[True, (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])]
+        first = np.ones(rows.size, np.bool_)
+        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
         k = skills.size
         matrix = _csr((sims[first], (rows[first], cols[first])), (k, k), np.float64)
         return cls(skill_ids=skills, cause_ids=causes, related=matrix)
@@ -267,7 +277,7 @@ class BriefRecord:
     """One brief as plain data; causes are those of its organisation."""
 
     id: int
-    requirements: Mapping[int, tuple[int, float]]  # skill id → (required level 1–4, importance)
+    requirements: Mapping[int, tuple[int, float]]  # skill id → (required level 1–4, weight)
     effort_hours: float  # the organisation's estimate of the whole work, > 0
     start: date  # first day of the brief's window
     end: date  # last day (inclusive)
@@ -324,12 +334,18 @@ class StudentBlock:
 
     def __post_init__(self) -> None:
         n = self.ids.size
-        shapes = {
+        shapes: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
             "skill_levels": (self.skill_levels.shape, (n, self.taxonomy.n_skills)),
             "causes": (self.causes.shape, (n, self.taxonomy.n_causes)),
         }
-        for name in ("hours_per_week", "available_from", "available_to", "city",
-                     "departement", "remote_preference"):
+        for name in (
+            "hours_per_week",
+            "available_from",
+            "available_to",
+            "city",
+            "departement",
+            "remote_preference",
+        ):
             shapes[name] = (getattr(self, name).shape, (n,))
         for name, (actual, expected) in shapes.items():
             if actual != expected:
@@ -382,25 +398,36 @@ class StudentBlock:
         levels = [lv for r in records for lv in r.skills.values()]
         cause_rows = [i for i, r in enumerate(records) for _ in r.causes]
         cause_cols = _lookup(taxonomy.cause_index, (c for r in records for c in r.causes), "cause")
-        return cls.from_arrays(
-            taxonomy,
-            ids=[r.id for r in records],
-            skill_levels=(np.asarray(levels, np.int8), (skill_rows, skill_cols)),
-            hours_per_week=[r.hours_per_week for r in records],
-            available_from=_days(r.available_from for r in records),
-            available_to=_days(r.available_to for r in records),
-            city=[-1 if r.city_id is None else r.city_id for r in records],
-            departement=[departement_key(r.departement) for r in records],
-            remote_preference=[int(r.remote_preference) for r in records],
-            causes=(np.ones(len(cause_rows)), (cause_rows, cause_cols)),
-        ) if n else cls._empty(taxonomy)
+        return (
+            cls.from_arrays(
+                taxonomy,
+                ids=[r.id for r in records],
+                skill_levels=(np.asarray(levels, np.int8), (skill_rows, skill_cols)),
+                hours_per_week=[r.hours_per_week for r in records],
+                available_from=_days(r.available_from for r in records),
+                available_to=_days(r.available_to for r in records),
+                city=[-1 if r.city_id is None else r.city_id for r in records],
+                departement=[departement_key(r.departement) for r in records],
+                remote_preference=[int(r.remote_preference) for r in records],
+                causes=(np.ones(len(cause_rows)), (cause_rows, cause_cols)),
+            )
+            if n
+            else cls._empty(taxonomy)
+        )
 
     @classmethod
     def _empty(cls, taxonomy: Taxonomy) -> StudentBlock:
         zeros = np.zeros(0, np.int64)
         return cls.from_arrays(
-            taxonomy, ids=zeros, skill_levels=None, hours_per_week=zeros, available_from=zeros,
-            available_to=zeros, city=zeros, departement=zeros, remote_preference=zeros,
+            taxonomy,
+            ids=zeros,
+            skill_levels=None,
+            hours_per_week=zeros,
+            available_from=zeros,
+            available_to=zeros,
+            city=zeros,
+            departement=zeros,
+            remote_preference=zeros,
             causes=None,
         )
 
@@ -482,8 +509,8 @@ class BriefBlock:
     """M briefs as arrays; row j of every array is the brief ids[j].
 
     required_levels: (M, K) sparse, level 1–4 the brief requires on skill column k.
-    importance:      (M, K) sparse, same pattern, weight > 0 of each requirement
-                     (IMPORTANCE_NICE_TO_HAVE / _IMPORTANT / _ESSENTIAL or any positive number).
+    skill_weights:   (M, K) sparse, same pattern, weight > 0 of each requirement
+                     (SKILL_WEIGHT_NICE_TO_HAVE / _IMPORTANT / _ESSENTIAL or any positive number).
     effort_hours:    (M,) > 0, the estimated hours of work.
     start/end:       (M,) first / last day of the brief's window, date.toordinal(), inclusive.
     mode:            (M,) WorkMode codes.
@@ -496,7 +523,7 @@ class BriefBlock:
     taxonomy: Taxonomy
     ids: IntArray
     required_levels: Matrix
-    importance: Matrix
+    skill_weights: Matrix
     effort_hours: FloatArray
     start: IntArray
     end: IntArray
@@ -512,7 +539,7 @@ class BriefBlock:
         k = self.taxonomy.n_skills
         for name, matrix, width in (
             ("required_levels", self.required_levels, k),
-            ("importance", self.importance, k),
+            ("skill_weights", self.skill_weights, k),
             ("causes", self.causes, self.taxonomy.n_causes),
         ):
             if matrix.shape != (m, width):
@@ -521,13 +548,13 @@ class BriefBlock:
             if getattr(self, name).shape != (m,):
                 raise ValueError(f"{name} must have shape {(m,)}")
         same_pattern = np.array_equal(
-            self.required_levels.indptr, self.importance.indptr
-        ) and np.array_equal(self.required_levels.indices, self.importance.indices)
+            self.required_levels.indptr, self.skill_weights.indptr
+        ) and np.array_equal(self.required_levels.indices, self.skill_weights.indices)
         if not same_pattern:
-            raise ValueError("importance must have the sparsity pattern of required_levels")
+            raise ValueError("skill_weights must have the sparsity pattern of required_levels")
         _check_levels(self.required_levels, "required_levels")
-        if self.importance.data.size and not np.all(self.importance.data > 0):
-            raise ValueError("importance must be > 0")
+        if self.skill_weights.data.size and not np.all(self.skill_weights.data > 0):
+            raise ValueError("skill_weights must be > 0")
         if not np.all(self.effort_hours > 0):
             raise ValueError("effort_hours must be > 0")
         _check_window(self.start, self.end, "brief window")
@@ -543,7 +570,7 @@ class BriefBlock:
         *,
         ids: Iterable[int],
         required_levels: Any,
-        importance: Any,
+        skill_weights: Any,
         effort_hours: npt.ArrayLike,
         start: npt.ArrayLike,
         end: npt.ArrayLike,
@@ -551,7 +578,7 @@ class BriefBlock:
         city: npt.ArrayLike,
         departement: npt.ArrayLike,
         causes: Any,
-        open: npt.ArrayLike,  # noqa: A002 — the field's name
+        open: npt.ArrayLike,
     ) -> BriefBlock:
         brief_ids = _ids(ids, "ids")
         m = brief_ids.size
@@ -560,7 +587,7 @@ class BriefBlock:
             taxonomy=taxonomy,
             ids=brief_ids,
             required_levels=_csr(required_levels, (m, k), np.int8),
-            importance=_csr(importance, (m, k), np.float64),
+            skill_weights=_csr(skill_weights, (m, k), np.float64),
             effort_hours=np.asarray(effort_hours, np.float64),
             start=np.asarray(start, np.int64),
             end=np.asarray(end, np.int64),
@@ -585,7 +612,7 @@ class BriefBlock:
             taxonomy,
             ids=[r.id for r in records],
             required_levels=(levels, (req_rows, req_cols)),
-            importance=(weights, (req_rows, req_cols)),
+            skill_weights=(weights, (req_rows, req_cols)),
             effort_hours=np.asarray([r.effort_hours for r in records], np.float64),
             start=_days(r.start for r in records),
             end=_days(r.end for r in records),
@@ -669,7 +696,7 @@ def _compile(briefs: BriefBlock, dtype: np.dtype[Any], tile_rows: int) -> _Plan:
     k = briefs.taxonomy.n_skills
     n_levels = len(LEVELS)
     levels = briefs.required_levels[rows]
-    importance = briefs.importance[rows]
+    weights = briefs.skill_weights[rows]
     mode = briefs.mode[rows]
     dept = briefs.departement[rows]
     city = briefs.city[rows]
@@ -700,9 +727,9 @@ def _compile(briefs: BriefBlock, dtype: np.dtype[Any], tile_rows: int) -> _Plan:
 
     # Linear part: (plan position, feature, value in points).
     req_pos = np.repeat(position, np.diff(levels.indptr))
-    total = np.bincount(req_pos, weights=importance.data, minlength=m)
+    total = np.bincount(req_pos, weights=weights.data, minlength=m)
     skill_cols = levels.indices.astype(np.int64) * n_levels + levels.data.astype(np.int64) - 1
-    skill_vals = WEIGHT_SKILLS * importance.data / total[req_pos]
+    skill_vals = WEIGHT_SKILLS * weights.data / total[req_pos]
     no_skill = np.flatnonzero(np.diff(levels.indptr) == 0)
     remote_part = np.where(
         mode == WorkMode.REMOTE, 1.0, np.where(mode == WorkMode.HYBRID, LOCATION_HYBRID_REMOTE, 0.0)
@@ -775,7 +802,9 @@ class _Workspace:
         self.plan = plan
         self.width = width
         self.features = np.zeros((plan.n_features, width), dtype)
-        self.cap = np.full((min(plan.tile_rows, max(plan.n_rows, 1)), width), WEIGHT_AVAILABILITY, dtype)
+        self.cap = np.full(
+            (min(plan.tile_rows, max(plan.n_rows, 1)), width), WEIGHT_AVAILABILITY, dtype
+        )
         self.zero = np.zeros((1, width), dtype)
         self.start_days = np.repeat(plan.start_days.astype(dtype)[:, None], width, axis=1)
         self.end_days = np.repeat(plan.end_days.astype(dtype)[:, None], width, axis=1)
@@ -800,7 +829,7 @@ class _Workspace:
         features[plan.const_row] = 1
 
         preference = students.remote_preference[lo:hi]
-        accepts_remote = preference != RemotePreference.ON_SITE_ONLY
+        accepts_remote = preference != RemotePreference.ONSITE_ONLY
         features[plan.remote_row] = accepts_remote
         # Location keys in the student's département: the only ones with on-site credit.
         dept = students.departement[lo:hi]
@@ -815,7 +844,7 @@ class _Workspace:
         on_site_fit = np.where(
             same_city,
             1.0,
-            np.where(hybrid, LOCATION_SAME_DEPARTEMENT_HYBRID, LOCATION_SAME_DEPARTEMENT_ON_SITE),
+            np.where(hybrid, LOCATION_SAME_DEPARTEMENT_HYBRID, LOCATION_SAME_DEPARTEMENT_ONSITE),
         )
         # The remote part of a hybrid brief is already on remote_row: add only the surplus.
         surplus = on_site_fit - np.where(hybrid & accepts_remote[who], LOCATION_HYBRID_REMOTE, 0.0)
@@ -846,9 +875,7 @@ class _Workspace:
         np.minimum(ends, scratch, out=ends)
         return features
 
-    def _hours_before(
-        self, days: Any, first_day: Any, length: Any, per_day: Any, out: Any
-    ) -> None:
+    def _hours_before(self, days: Any, first_day: Any, length: Any, per_day: Any, out: Any) -> None:
         np.subtract(days, first_day, out=out)
         np.maximum(out, self.zero, out=out)  # array bounds: numpy's scalar path is slower
         np.minimum(out, length, out=out)
@@ -1203,7 +1230,7 @@ class SkillCovered:
 
     skill_id: int
     required_level: int
-    importance: float
+    weight: float
     student_level: int  # the student's level on the skill that earned the credit
     via_related_skill_id: int | None  # None when the student has the skill itself
     similarity: float  # 1.0 when direct
@@ -1214,7 +1241,7 @@ class SkillCovered:
 class SkillMissing:
     skill_id: int
     required_level: int
-    importance: float
+    weight: float
 
 
 @dataclass(frozen=True)
@@ -1252,8 +1279,12 @@ def _best_credit(
     """(credit, via related skill column or None, level used, similarity) for one requirement."""
     best: tuple[float, int | None, int, float] = (0.0, None, 0, 0.0)
     if skill in levels:
-        best = (float(_level_credit(float(levels[skill]), float(required))), None,
-                levels[skill], 1.0)
+        best = (
+            float(_level_credit(float(levels[skill]), float(required))),
+            None,
+            levels[skill],
+            1.0,
+        )
     for other, similarity in sorted(related.items()):
         if other in levels:
             credit = similarity * float(_level_credit(float(levels[other]), float(required)))
@@ -1265,18 +1296,24 @@ def _best_credit(
 def _location(
     mode: int, preference: int, same_departement: bool, same_city: bool
 ) -> tuple[LocationVerdict, float]:
-    accepts_remote = preference != RemotePreference.ON_SITE_ONLY
+    accepts_remote = preference != RemotePreference.ONSITE_ONLY
     on_site_ok = preference != RemotePreference.REMOTE_ONLY
     if mode == WorkMode.REMOTE:
-        return (LocationVerdict.REMOTE, 1.0) if accepts_remote else (
-            LocationVerdict.REMOTE_REFUSED, 0.0)
-    if mode == WorkMode.ON_SITE and not on_site_ok:
-        return LocationVerdict.ON_SITE_REFUSED, 0.0
+        return (
+            (LocationVerdict.REMOTE, 1.0)
+            if accepts_remote
+            else (LocationVerdict.REMOTE_REFUSED, 0.0)
+        )
+    if mode == WorkMode.ONSITE and not on_site_ok:
+        return LocationVerdict.ONSITE_REFUSED, 0.0
     if on_site_ok and same_city:
         return LocationVerdict.SAME_CITY, 1.0
     if on_site_ok and same_departement:
-        value = (LOCATION_SAME_DEPARTEMENT_HYBRID if mode == WorkMode.HYBRID
-                 else LOCATION_SAME_DEPARTEMENT_ON_SITE)
+        value = (
+            LOCATION_SAME_DEPARTEMENT_HYBRID
+            if mode == WorkMode.HYBRID
+            else LOCATION_SAME_DEPARTEMENT_ONSITE
+        )
         return LocationVerdict.SAME_DEPARTEMENT, value
     if mode == WorkMode.HYBRID and accepts_remote:
         return LocationVerdict.HYBRID_REMOTE, LOCATION_HYBRID_REMOTE
@@ -1293,7 +1330,7 @@ def explain(
     row = students.skill_levels[[i]]
     levels = {int(c): int(v) for c, v in zip(row.indices, row.data, strict=True)}
     requirement = briefs.required_levels[[j]]
-    weights = briefs.importance[[j]].data.astype(np.float64)
+    weights = briefs.skill_weights[[j]].data.astype(np.float64)
     covered: list[SkillCovered] = []
     missing: list[SkillMissing] = []
     weighted = 0.0
@@ -1303,10 +1340,17 @@ def explain(
         credit, via, level, similarity = _best_credit(levels, related, int(skill), int(required))
         skill_id = int(taxonomy.skill_ids[skill])
         if credit > 0:
-            covered.append(SkillCovered(
-                skill_id, int(required), float(weight), level,
-                None if via is None else int(taxonomy.skill_ids[via]), similarity, credit,
-            ))
+            covered.append(
+                SkillCovered(
+                    skill_id,
+                    int(required),
+                    float(weight),
+                    level,
+                    None if via is None else int(taxonomy.skill_ids[via]),
+                    similarity,
+                    credit,
+                )
+            )
         else:
             missing.append(SkillMissing(skill_id, int(required), float(weight)))
         weighted += weight * credit
@@ -1340,8 +1384,10 @@ def explain(
         "causes": WEIGHT_CAUSES * cause_fit,
     }
     excluded = (
-        Exclusion.BRIEF_CLOSED if not briefs.open[j]
-        else Exclusion.NO_DATE_OVERLAP if overlap_days == 0
+        Exclusion.BRIEF_CLOSED
+        if not briefs.open[j]
+        else Exclusion.NO_DATE_OVERLAP
+        if overlap_days == 0
         else None
     )
     return Explanation(
@@ -1397,4 +1443,3 @@ __all__ = [
     "top_k_for_briefs",
     "top_k_for_students",
 ]
-
