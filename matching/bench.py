@@ -51,16 +51,21 @@ class Synthetic:
     briefs: scoring.BriefBlock
 
 
-def _popular(rng: np.random.Generator, rows: int, size: int, counts: np.ndarray) -> Any:
+def _popular(
+    rng: np.random.Generator, rows: int, size: int, counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Sparse (rows × size) pattern with counts[i] distinct columns per row, drawn by a Zipf-like
     popularity (a few skills such as SQL or JavaScript are everywhere, most are rare)."""
-    weights = 1.0 / np.arange(1, size + 1) ** 0.8
-    # Gumbel top-k: the largest keys of log(weight) + Gumbel noise are a weighted sample
-    # without replacement.
-    keys = np.log(weights)[rng.permutation(size)] + rng.gumbel(size=(rows, size)).astype(np.float32)
-    top = np.argsort(-keys, axis=1)[:, : counts.max()]
-    take = np.arange(counts.max()) < counts[:, None]
-    return np.repeat(np.arange(rows), counts), top[take]
+    weights = np.log(1.0 / np.arange(1, size + 1) ** 0.8)[rng.permutation(size)]
+    picked = []
+    for lo in range(0, rows, 4096):  # in blocks: the generator's memory stays small
+        hi = min(lo + 4096, rows)
+        # Gumbel top-k: the largest log(weight) + Gumbel noise are a weighted sample without
+        # replacement.
+        keys = weights + rng.gumbel(size=(hi - lo, size))
+        top = np.argsort(-keys, axis=1)[:, : counts.max()]
+        picked.append(top[np.arange(counts.max()) < counts[lo:hi, None]])
+    return np.repeat(np.arange(rows), counts), np.concatenate(picked)
 
 
 def synthetic(n_students: int, n_briefs: int, seed: int = 0) -> Synthetic:

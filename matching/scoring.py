@@ -1018,12 +1018,15 @@ class _BriefBest:
         self.k = k
         self.keys = np.full((n_rows, k), _PAD, np.uint64)
         self.threshold = np.full((n_rows, 1), _ADMIT_ALL, np.float32)
+        self._found: list[IntArray] = []
+        self._values: list[npt.NDArray[np.float32]] = []
         self._groups: list[IntArray] = []
         self._pending: list[KeyArray] = []
         self._size = 0
         self._merged = False
 
-    def offer_tile(self, t_lo: int, scores: Any, first_student: int) -> None:
+    def offer_tile(self, t_lo: int, scores: Any) -> None:
+        """Collect a tile's candidates (positions only: encoded once per chunk by close_chunk)."""
         t, n = scores.shape
         threshold = self.threshold[t_lo : t_lo + t]
         if n > self.k and 2 * np.count_nonzero(threshold < 0) > t:
@@ -1033,10 +1036,17 @@ class _BriefBest:
         else:
             flat = np.flatnonzero(scores > threshold)
         if flat.size:
-            row, col = np.divmod(flat, n)
-            self._groups.append(t_lo + row)
-            self._pending.append(_encode(scores.reshape(-1)[flat], first_student + col))
-            self._size += flat.size
+            self._found.append(flat + t_lo * n)
+            self._values.append(scores.reshape(-1)[flat])
+
+    def close_chunk(self, first_student: int, n: int) -> None:
+        if self._found:
+            row, col = np.divmod(np.concatenate(self._found), n)
+            self._groups.append(row)
+            self._pending.append(_encode(np.concatenate(self._values), first_student + col))
+            self._size += row.size
+            self._found, self._values = [], []
+        self.settle()
 
     def settle(self, force: bool = False) -> None:
         if not self._size or (not force and self._merged and 2 * self._size < self.keys.size):
@@ -1145,12 +1155,12 @@ class _Batch:
         for t_lo, _, matrix in plan.tiles:
             scores = _score_tile(matrix, features, space.cap)
             if best is not None:
-                best.offer_tile(t_lo, scores, lo)
+                best.offer_tile(t_lo, scores)
             if k:
                 kept.append((t_lo, scores))
                 maxima.append(_group_maxima(scores, target))
         if best is not None:
-            best.settle()
+            best.close_chunk(lo, n)
         if k:
             self.student_keys[lo : lo + n] = _column_top_k(kept, maxima, n, k)
 

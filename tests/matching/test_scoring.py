@@ -137,7 +137,7 @@ def worlds(draw: st.DrawFn) -> World:
     )
 
 
-AGREEMENT = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+AGREEMENT = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- The engine computes the documented formula -----------------------------------------
 
@@ -196,7 +196,7 @@ def test_explanations_carry_the_numbers_of_the_score(world: World) -> None:
             assert set(why.shared_causes) == set(student.causes & brief.causes)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(worlds())
 def test_float32_batch_scores_stay_close_to_float64(world: World) -> None:
     exact = score_pairs(world.students, world.briefs)
