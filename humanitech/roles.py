@@ -76,6 +76,9 @@ def _is_student(user: User) -> bool:
 # cannot delete, edit users or change permissions; that stays with superusers.
 MODERATOR_PERMISSIONS = [
     "accounts.view_auditevent",
+    # The notification outbox: moderators read what was sent and why it failed; re-sending
+    # needs the change permission (superusers).
+    "notifications.view_notification",
     # The skills taxonomy is curated by moderators.
     *(
         f"matching.{action}_{model}"

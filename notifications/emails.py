@@ -1,5 +1,6 @@
 """Rendering a notification as an email: subject + text + HTML, in the row's language."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -12,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from .kinds import kind_for
-from .models import Notification
-from .tokens import make_unsubscribe_token
+from .models import Notification, message_id_domain
+from .tokens import DIGEST, make_unsubscribe_token
 
 
 @dataclass(frozen=True)
@@ -34,26 +35,26 @@ def unsubscribe_path(row: Notification) -> str:
     return reverse("notifications:unsubscribe", kwargs={"token": token})
 
 
-def template_context(row: Notification, *, with_about: bool = True) -> dict[str, Any]:
+def template_context(row: Notification, *, for_email: bool = True) -> dict[str, Any]:
     spec = kind_for(row.kind)
     context = spec.template_context(row.context)
     context.update(
-        {
-            "kind": spec,
-            "recipient": row.recipient,
-            "link_url": absolute_url(row.link),
-            "site_url": settings.SITE_URL,
-        }
+        {"kind": spec, "link_url": absolute_url(row.link), "site_url": settings.SITE_URL}
     )
-    if with_about:
+    if for_email:
+        # Each is a query: the in-app centre renders subjects only, from the context alone.
+        context["recipient"] = row.recipient
         context["about"] = row.about
     return context
 
 
 def render_subject(row: Notification) -> str:
-    """The one-line title: the email subject, the in-app entry, a digest line."""
+    """The one-line title: the email subject, the in-app entry, a digest line.
+
+    Reads nothing but the row's own fields, so a list of titles costs no query.
+    """
     spec = kind_for(row.kind)
-    context = template_context(row, with_about=False)
+    context = template_context(row, for_email=False)
     return _one_line(render_to_string(f"notifications/email/{spec.name}/subject.txt", context))
 
 
@@ -70,7 +71,7 @@ def render_email(row: Notification) -> RenderedEmail:
         context["subject"] = subject
         return RenderedEmail(
             subject=subject,
-            text=render_to_string(f"{base}/body.txt", context).strip() + "\n",
+            text=_tidy_text(render_to_string(f"{base}/body.txt", context)),
             html=render_to_string(f"{base}/body.html", context),
         )
 
@@ -98,3 +99,62 @@ def build_message(
 
 def _one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _tidy_text(text: str) -> str:
+    # Template tags leave blank lines behind: at most one blank line between paragraphs.
+    lines = [line.rstrip() if line != "-- " else line for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def digest_message_id(rows: list[Notification]) -> str:
+    # The same set of rows gives the same Message-ID, so a retried digest can be deduped.
+    digest = hashlib.sha256("\x1f".join(sorted(r.idempotency_key for r in rows)).encode())
+    return f"<digest.{digest.hexdigest()}@{message_id_domain()}>"
+
+
+def build_digest_message(
+    rows: list[Notification], *, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
+    recipient = rows[0].recipient
+    assert recipient is not None
+    unsubscribe_url = absolute_url(
+        reverse(
+            "notifications:unsubscribe",
+            kwargs={"token": make_unsubscribe_token(kind=DIGEST, user_id=recipient.pk)},
+        )
+    )
+    with translation.override(recipient.language):
+        items = [
+            {"title": render_subject(row), "link_url": absolute_url(row.link) if row.link else ""}
+            for row in rows
+        ]
+        context = {
+            "recipient": recipient,
+            "items": items,
+            "count": len(items),
+            "kind": None,
+            "link_url": absolute_url(reverse("notifications:list")),
+            "site_url": settings.SITE_URL,
+            "unsubscribe_url": unsubscribe_url,
+            "preferences_url": absolute_url(reverse("notifications:preferences")),
+        }
+        subject = _one_line(render_to_string("notifications/email/digest/subject.txt", context))
+        context["subject"] = subject
+        text = _tidy_text(render_to_string("notifications/email/digest/body.txt", context))
+        html = render_to_string("notifications/email/digest/body.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+        headers={
+            "Message-ID": digest_message_id(rows),
+            "X-HumanITech-Kind": DIGEST,
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    return message

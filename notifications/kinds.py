@@ -12,11 +12,13 @@ number of queries.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class Delivery(models.TextChoices):
@@ -25,6 +27,15 @@ class Delivery(models.TextChoices):
     IMMEDIATE = "immediate", _("Right away")
     DIGEST = "digest", _("In a daily summary")
     OFF = "off", _("Never by email")
+
+
+class Audience(models.TextChoices):
+    """Groups the preferences page by who typically receives a kind."""
+
+    ORGANISATION = "organisation", _("Your organisation and its projects")
+    STUDENT = "student", _("Your applications and projects")
+    SCHOOL = "school", _("Your school and cohorts")
+    INVITATIONS = "invitations", _("Invitations and teams")
 
 
 def _parse_end_date(context: dict[str, Any]) -> dict[str, Any]:
@@ -38,11 +49,12 @@ def _parse_end_date(context: dict[str, Any]) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Kind:
     name: str
-    label: Promise
+    label: "StrPromise"
     # Keys the emitter must put in ``context`` (more are allowed).
     context_keys: tuple[str, ...]
+    audience: Audience
     # Kinds that cannot be turned off say why; the preferences page shows it.
-    mandatory_reason: Promise | None = None
+    mandatory_reason: "StrPromise | None" = None
     default_delivery: Delivery = Delivery.IMMEDIATE
     can_digest: bool = True
     # Turns the stored JSON context into what the templates want (dates…).
@@ -64,8 +76,8 @@ class Kind:
         return self.prepare(context) if self.prepare else dict(context)
 
 
-_MODERATION = _("A moderation decision about something you manage.")
-_DECISION = _("A decision about your application.")
+_MODERATION = _("This is a moderation decision about something you manage.")
+_DECISION = _("This is a decision about your application or your project.")
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
@@ -75,6 +87,7 @@ KINDS: dict[str, Kind] = {
             "organisation_verified",
             _("Your organisation is verified"),
             ("organisation_name",),
+            audience=Audience.ORGANISATION,
             mandatory_reason=_MODERATION,
             can_digest=False,
         ),
@@ -82,6 +95,7 @@ KINDS: dict[str, Kind] = {
             "organisation_rejected",
             _("Your organisation was not verified"),
             ("organisation_name", "reason"),
+            audience=Audience.ORGANISATION,
             mandatory_reason=_MODERATION,
             can_digest=False,
         ),
@@ -89,13 +103,20 @@ KINDS: dict[str, Kind] = {
             "organisation_invitation",
             _("Invitations to join an organisation"),
             ("organisation_name", "inviter_name"),
+            audience=Audience.INVITATIONS,
             can_digest=False,
         ),
-        Kind("brief_published", _("Your project is published"), ("brief_title",)),
+        Kind(
+            "brief_published",
+            _("Your project is published"),
+            ("brief_title",),
+            audience=Audience.ORGANISATION,
+        ),
         Kind(
             "brief_rejected",
             _("Your project was not published"),
             ("brief_title", "reason"),
+            audience=Audience.ORGANISATION,
             mandatory_reason=_MODERATION,
             can_digest=False,
         ),
@@ -104,12 +125,14 @@ KINDS: dict[str, Kind] = {
             "school_invitation",
             _("Invitations to join a school"),
             ("school_name", "inviter_name"),
+            audience=Audience.INVITATIONS,
             can_digest=False,
         ),
         Kind(
             "cohort_invitation",
             _("Invitations to join a cohort"),
             ("cohort_name", "school_name", "inviter_name"),
+            audience=Audience.INVITATIONS,
             can_digest=False,
         ),
         # Applications (#5).
@@ -117,21 +140,25 @@ KINDS: dict[str, Kind] = {
             "application_received",
             _("A student applies to your project"),
             ("brief_title", "student_name"),
+            audience=Audience.ORGANISATION,
         ),
         Kind(
             "application_withdrawn",
             _("A student withdraws an application"),
             ("brief_title", "student_name"),
+            audience=Audience.ORGANISATION,
         ),
         Kind(
             "application_shortlisted",
             _("Your application is shortlisted"),
             ("brief_title", "organisation_name", "note"),
+            audience=Audience.STUDENT,
         ),
         Kind(
             "application_accepted",
             _("Your application is accepted"),
             ("brief_title", "organisation_name", "note"),
+            audience=Audience.STUDENT,
             mandatory_reason=_DECISION,
             can_digest=False,
         ),
@@ -139,6 +166,7 @@ KINDS: dict[str, Kind] = {
             "application_declined",
             _("Your application is declined"),
             ("brief_title", "organisation_name", "note", "similar_briefs"),
+            audience=Audience.STUDENT,
             mandatory_reason=_DECISION,
             can_digest=False,
         ),
@@ -146,12 +174,19 @@ KINDS: dict[str, Kind] = {
             "approval_requested",
             _("A student of your cohort asks for approval"),
             ("student_name", "brief_title", "cohort_name"),
+            audience=Audience.SCHOOL,
         ),
-        Kind("approval_given", _("Your school approves your application"), ("brief_title",)),
+        Kind(
+            "approval_given",
+            _("Your school approves your application"),
+            ("brief_title",),
+            audience=Audience.STUDENT,
+        ),
         Kind(
             "placement_published",
             _("A team is formed for a project"),
             ("brief_title", "cohort_name", "organisation_name"),
+            audience=Audience.INVITATIONS,
             mandatory_reason=_DECISION,
             can_digest=False,
         ),
@@ -160,17 +195,20 @@ KINDS: dict[str, Kind] = {
             "brief_ending_soon",
             _("Reminder: your project ends soon"),
             ("brief_title", "end_date"),
+            audience=Audience.ORGANISATION,
             prepare=_parse_end_date,
         ),
         Kind(
             "application_unanswered",
             _("Reminder: an application is waiting for your answer"),
             ("brief_title", "student_name", "days"),
+            audience=Audience.ORGANISATION,
         ),
         Kind(
             "new_briefs_weekly",
             _("New projects for you, every week"),
             ("briefs",),
+            audience=Audience.STUDENT,
             # It already is a weekly summary: a daily digest of it makes no sense.
             can_digest=False,
         ),

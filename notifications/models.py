@@ -117,7 +117,7 @@ class Notification(models.Model):
     @property
     def message_id(self) -> str:
         # Stable across retries and workers: a receiving side can drop a duplicate.
-        return f"<notification.{self.idempotency_key}@{_message_id_domain()}>"
+        return f"<notification.{self.idempotency_key}@{message_id_domain()}>"
 
     @staticmethod
     def make_idempotency_key(
@@ -127,7 +127,7 @@ class Notification(models.Model):
         return hashlib.sha256(f"{kind}\x1f{event_key}\x1f{who}".encode()).hexdigest()
 
 
-def _message_id_domain() -> str:
+def message_id_domain() -> str:
     return getattr(settings, "NOTIFICATIONS_MESSAGE_ID_DOMAIN", "humanitech.fr")
 
 

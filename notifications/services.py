@@ -17,6 +17,7 @@ Delivery guarantees (docs/notifications.md has the long version):
 """
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -26,12 +27,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 from accounts.audit import audit_record
 from accounts.models import User
 
-from .kinds import Delivery, Kind, kind_for
+from .kinds import KINDS, Delivery, Kind, kind_for
 from .models import AddressOptOut, Notification, NotificationPreference
+from .tokens import UnsubscribeTarget
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +153,13 @@ def _delivery_for(spec: Kind, *, recipient: User | None, email: str) -> Delivery
 # --- Queuing --------------------------------------------------------------------------------
 
 
+# When the broker just failed, this process stops trying for a short while: a request that
+# emits ten notifications must not wait ten connect timeouts. Purely an optimisation (each
+# process has its own); the rows stay pending and the sweep queues them.
+BROKER_PAUSE_SECONDS = 30.0
+_broker_paused_until = 0.0
+
+
 def enqueue_delivery(notification_id: int, *, countdown: int | None = None) -> bool:
     """Put the delivery task on the queue; never raises.
 
@@ -156,16 +167,25 @@ def enqueue_delivery(notification_id: int, *, countdown: int | None = None) -> b
     The broker timeouts are short (settings) and a failure is logged; the row stays pending
     and the sweep queues it again later.
     """
+    global _broker_paused_until
     from .tasks import deliver_notification
 
+    if time.monotonic() < _broker_paused_until:
+        logger.info("Broker paused: notification %s waits for the sweep.", notification_id)
+        return False
     try:
         deliver_notification.apply_async(args=[notification_id], countdown=countdown)
-    except Exception:
+    except (KombuOperationalError, RedisError, OSError):
+        _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning(
             "Could not queue notification %s; the sweep will retry.",
             notification_id,
             exc_info=True,
         )
+        return False
+    except Exception:
+        # Eager mode runs the task right here: a bug in it must not break the caller either.
+        logger.exception("Queuing notification %s failed.", notification_id)
         return False
     return True
 
@@ -319,3 +339,172 @@ def notification_resend(*, notification: Notification, acting_user: User) -> Not
         )
         transaction.on_commit(partial(enqueue_delivery, row.pk))
     return row
+
+
+# --- Daily digest ---------------------------------------------------------------------------
+
+
+def digests_queue() -> int:
+    """Queue one digest per person with pending digest rows (the daily beat job)."""
+    from .tasks import deliver_digest
+
+    user_ids = list(
+        Notification.objects.filter(
+            state=Notification.State.PENDING,
+            delivery=Delivery.DIGEST,
+            recipient__isnull=False,
+        )
+        .order_by()
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    for user_id in user_ids:
+        try:
+            deliver_digest.apply_async(args=[user_id])
+        except Exception:
+            # Tomorrow's run picks these rows up again.
+            logger.warning("Could not queue the digest of user %s.", user_id, exc_info=True)
+    return len(user_ids)
+
+
+def digest_deliver(*, user_id: int) -> DeliveryOutcome:
+    """One email grouping a person's pending digest rows, sent exactly once like the rest."""
+    from .emails import build_digest_message
+
+    pending = Notification.objects.filter(
+        recipient_id=user_id, state=Notification.State.PENDING, delivery=Delivery.DIGEST
+    )
+    if not pending.exists():
+        return DeliveryOutcome()
+    connection = get_connection()
+    try:
+        with transaction.atomic():
+            rows = list(
+                pending.select_for_update(skip_locked=True)
+                .select_related("recipient")
+                .order_by("created_at", "pk")
+            )
+            if not rows:
+                return DeliveryOutcome()
+            ids = [row.pk for row in rows]
+            try:
+                message = build_digest_message(rows, connection=connection)
+                connection.open()
+                message.send()
+            except Exception as error:
+                _record_digest_failure(ids, error)
+                return DeliveryOutcome()
+            Notification.objects.filter(pk__in=ids).update(
+                state=Notification.State.SENT,
+                sent_at=timezone.now(),
+                attempts=models.F("attempts") + 1,
+                last_error="",
+                provider_response=f"in the digest {message.extra_headers['Message-ID']}",
+            )
+        return DeliveryOutcome(sent=True)
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            logger.debug("Closing the email connection failed.", exc_info=True)
+
+
+def _record_digest_failure(ids: list[int], error: Exception) -> None:
+    # The rows stay pending for tomorrow's digest, until they have used up their attempts.
+    text = f"{type(error).__name__}: {error}"[:2000]
+    logger.warning("Digest for notifications %s failed: %s", ids, text)
+    rows = Notification.objects.filter(pk__in=ids)
+    rows.update(
+        attempts=models.F("attempts") + 1,
+        last_error=text,
+        provider_response=_provider_answer(error),
+    )
+    rows.filter(attempts__gte=MAX_ATTEMPTS).update(state=Notification.State.FAILED)
+
+
+# --- The in-app centre ----------------------------------------------------------------------
+
+
+def notification_mark_read(*, notification: Notification, acting_user: User) -> Notification:
+    if notification.recipient_id != acting_user.pk:
+        raise ValueError("A person can only mark their own notifications as read.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notifications_mark_all_read(*, acting_user: User) -> int:
+    return Notification.objects.for_user(acting_user).unread().update(read_at=timezone.now())
+
+
+# --- Preferences and unsubscribing ----------------------------------------------------------
+
+
+def notification_preferences_set(
+    *, user: User, deliveries: dict[str, str], acting_user: User
+) -> None:
+    """Save a person's choice per kind; a choice equal to the kind's default stores no row."""
+    if user.pk != acting_user.pk:
+        raise ValueError("A person can only change their own notification settings.")
+    with transaction.atomic():
+        for name, value in deliveries.items():
+            spec = kind_for(name)
+            delivery = Delivery(value)
+            if delivery not in spec.allowed_deliveries():
+                raise ValueError(f"{delivery} is not allowed for {name}.")
+            if delivery == spec.default_delivery:
+                NotificationPreference.objects.filter(user=user, kind=name).delete()
+            else:
+                NotificationPreference.objects.update_or_create(
+                    user=user, kind=name, defaults={"delivery": delivery}
+                )
+            if delivery == Delivery.OFF:
+                _skip_waiting_digest_rows(user, [name])
+
+
+def _skip_waiting_digest_rows(user: User, kinds: list[str]) -> None:
+    # Rows waiting for tomorrow's digest follow the new choice: "off" means no email.
+    Notification.objects.filter(
+        recipient=user,
+        kind__in=kinds,
+        state=Notification.State.PENDING,
+        delivery=Delivery.DIGEST,
+    ).update(state=Notification.State.SKIPPED, delivery=Delivery.OFF)
+
+
+def notifications_unsubscribe(*, target: UnsubscribeTarget) -> bool:
+    """Apply a one-click unsubscribe. Touches only the token's own recipient and kind."""
+    from .tokens import DIGEST
+
+    with transaction.atomic():
+        if target.user_id is not None:
+            user = User.objects.filter(pk=target.user_id).first()
+            if user is None:
+                return False
+            if target.kind == DIGEST:
+                kinds = list(
+                    NotificationPreference.objects.filter(
+                        user=user, delivery=Delivery.DIGEST
+                    ).values_list("kind", flat=True)
+                )
+                NotificationPreference.objects.filter(user=user, kind__in=kinds).update(
+                    delivery=Delivery.OFF
+                )
+                _skip_waiting_digest_rows(user, kinds)
+                return True
+            spec = KINDS.get(target.kind)
+            if spec is None or not spec.can_turn_off:
+                return False
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=spec.name, defaults={"delivery": Delivery.OFF}
+            )
+            _skip_waiting_digest_rows(user, [spec.name])
+            return True
+        spec = KINDS.get(target.kind)
+        if spec is None or not spec.can_turn_off:
+            return False
+        AddressOptOut.objects.get_or_create(email=target.email.lower(), kind=spec.name)
+        return True

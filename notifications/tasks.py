@@ -17,3 +17,13 @@ def deliver_notification(notification_id: int) -> None:
 @shared_task(ignore_result=True)
 def requeue_stuck_notifications() -> None:
     services.notifications_requeue_stuck()
+
+
+@shared_task(ignore_result=True)
+def deliver_digest(user_id: int) -> None:
+    services.digest_deliver(user_id=user_id)
+
+
+@shared_task(ignore_result=True)
+def queue_daily_digests() -> None:
+    services.digests_queue()

@@ -7,6 +7,7 @@ Production (``humanitech.settings.production``) builds on this module and harden
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -197,9 +198,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
     "max_retries": 1,
+    # Retry the connection at once rather than after kombu's default 2 s pause: with Redis
+    # down a web request then loses milliseconds (refused) or one connect timeout (black hole).
+    "interval_start": 0,
 }
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # The outbox sweep: queue again the notifications whose Celery message was lost.
+    "notifications-requeue-stuck": {
+        "task": "notifications.tasks.requeue_stuck_notifications",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # One summary email per person who chose the daily digest (CELERY_TIMEZONE: Paris).
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.queue_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 3600},
+    },
+}
 
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True

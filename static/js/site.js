@@ -45,3 +45,49 @@ document.addEventListener("click", function (event) {
     select.focus();
   }
 });
+
+// Notification centre (notifications/_entry.html): opening an unread entry marks it read
+// first, so the bell is right on the page it leads to. Without JavaScript the entry's own
+// "Mark as read" form does the same job.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-notification-read]");
+    if (!link || event.defaultPrevented || event.button !== 0) {
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    event.preventDefault();
+    var go = function () {
+      window.location.assign(link.href);
+    };
+    fetch(link.getAttribute("data-notification-read"), {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: true,
+      redirect: "manual",
+      headers: { "X-CSRFToken": csrfToken() },
+    }).then(go, go);
+  });
+
+  // After htmx replaced an entry, keep keyboard focus on it instead of losing it.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.elt;
+    if (target && target.classList && target.classList.contains("notification-item")) {
+      var fresh = document.getElementById(target.id) || target;
+      var focusable = fresh.querySelector(".notification-title[href]") || fresh;
+      focusable.focus();
+    }
+  });
+})();

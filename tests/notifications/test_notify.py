@@ -81,10 +81,13 @@ def test_a_rolled_back_transaction_leaves_no_row_and_queues_nothing(
     django_capture_on_commit_callbacks,
 ) -> None:
     user = UserFactory.create()
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            _verified(user)
-            raise RuntimeError("the change failed")
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _verified(user)
+        raise RuntimeError("the change failed")
     assert callbacks == []
     assert not Notification.objects.exists()
 
