@@ -12,9 +12,9 @@ How the numbers flow:
   briefs and whose columns are student *features*; a chunk of students is turned into a dense
   feature block (features × students). One sparse × dense product per tile then yields, for
   every (brief, student) pair, the linear part of the score (skills + location + causes) and
-  the availability ratio; the availability cap and the date filter are one ``minimum`` and one
-  ``add`` (a missed date overlap is encoded as ±inf in the feature block and comes out as
-  -inf, i.e. excluded, without a separate pass).
+  the availability before its cap; the cap and the sum are one ``minimum`` and one ``add``.
+  A missed date overlap is encoded in the student's date features as a huge penalty, so an
+  excluded pair simply comes out with a negative score: the hard filter costs no pass.
 * The skill term is linear because the student side is a *credit table*: for every skill k
   and every level r a brief may require, the best credit the student earns on k when r is
   required — directly or through a related skill — so the "max over related skills" is taken
@@ -173,7 +173,8 @@ def _lookup(index: Mapping[int, int], ids: Iterable[int], what: str) -> IntArray
 
 
 def _csr(matrix: Any, shape: tuple[int, int], dtype: Any) -> Matrix:
-    out = sp.csr_array(matrix, shape=shape, dtype=dtype)
+    """A canonical CSR array (sorted column indices, no duplicates); None gives an empty one."""
+    out = sp.csr_array(shape if matrix is None else matrix, shape=shape, dtype=dtype)
     out.sum_duplicates()  # canonical: sorted column indices, no duplicates
     return out
 
@@ -392,43 +393,22 @@ class StudentBlock:
 
     @classmethod
     def from_records(cls, taxonomy: Taxonomy, records: Sequence[StudentRecord]) -> StudentBlock:
-        n = len(records)
         skill_rows = [i for i, r in enumerate(records) for _ in r.skills]
         skill_cols = _lookup(taxonomy.skill_index, (s for r in records for s in r.skills), "skill")
         levels = [lv for r in records for lv in r.skills.values()]
         cause_rows = [i for i, r in enumerate(records) for _ in r.causes]
         cause_cols = _lookup(taxonomy.cause_index, (c for r in records for c in r.causes), "cause")
-        return (
-            cls.from_arrays(
-                taxonomy,
-                ids=[r.id for r in records],
-                skill_levels=(np.asarray(levels, np.int8), (skill_rows, skill_cols)),
-                hours_per_week=[r.hours_per_week for r in records],
-                available_from=_days(r.available_from for r in records),
-                available_to=_days(r.available_to for r in records),
-                city=[-1 if r.city_id is None else r.city_id for r in records],
-                departement=[departement_key(r.departement) for r in records],
-                remote_preference=[int(r.remote_preference) for r in records],
-                causes=(np.ones(len(cause_rows)), (cause_rows, cause_cols)),
-            )
-            if n
-            else cls._empty(taxonomy)
-        )
-
-    @classmethod
-    def _empty(cls, taxonomy: Taxonomy) -> StudentBlock:
-        zeros = np.zeros(0, np.int64)
         return cls.from_arrays(
             taxonomy,
-            ids=zeros,
-            skill_levels=None,
-            hours_per_week=zeros,
-            available_from=zeros,
-            available_to=zeros,
-            city=zeros,
-            departement=zeros,
-            remote_preference=zeros,
-            causes=None,
+            ids=[r.id for r in records],
+            skill_levels=(np.asarray(levels, np.int8), (skill_rows, skill_cols)),
+            hours_per_week=[r.hours_per_week for r in records],
+            available_from=_days(r.available_from for r in records),
+            available_to=_days(r.available_to for r in records),
+            city=[-1 if r.city_id is None else r.city_id for r in records],
+            departement=[departement_key(r.departement) for r in records],
+            remote_preference=[int(r.remote_preference) for r in records],
+            causes=(np.ones(len(cause_rows)), (cause_rows, cause_cols)),
         )
 
     def subset(self, rows: Sequence[int] | IntArray) -> StudentBlock:
@@ -491,7 +471,7 @@ def _credit_table(students: StudentBlock) -> Matrix:
     brought = np.r_[level, np.repeat(level, n_related)]
     similarity = np.r_[np.ones(source.size), by_source.data[picks]]
     key = student * k + target
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)  # grouping only: equal keys end up adjacent, any order among them
     key, brought, similarity = key[order], brought[order], similarity[order]
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if key.size else key
     credits = np.empty((first.size, len(LEVELS)))
@@ -532,7 +512,7 @@ class BriefBlock:
     departement: IntArray
     causes: Matrix
     open: BoolArray
-    _plans: dict[Any, _Plan] = field(default_factory=dict, init=False, repr=False)
+    _plans: dict[Any, BriefPlan] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         m = self.ids.size
@@ -623,8 +603,9 @@ class BriefBlock:
             open=np.asarray([r.is_open for r in records], np.bool_),
         )
 
-    def plan(self, dtype: npt.DTypeLike = np.float32, tile_rows: int | None = None) -> _Plan:
-        """The compiled brief matrix (built once per dtype and tile size, kept with the block)."""
+    def plan(self, dtype: npt.DTypeLike = np.float32, tile_rows: int | None = None) -> BriefPlan:
+        """The block compiled for the engine (built once per dtype and tile size and kept with
+        the block: a process that serves pages keeps its published BriefBlock around)."""
         key = (np.dtype(dtype), tile_rows or TILE_ROWS)
         if key not in self._plans:
             self._plans[key] = _compile(self, *key)
@@ -637,13 +618,13 @@ class BriefBlock:
 #: cache while the passes after the product (cap, sum, top-k tests) run over them.
 TILE_ROWS: Final = 512
 CHUNK_STUDENTS: Final = 256
-#: Penalty per day of missed overlap in the date features (see _Plan): any excluded pair then
+#: Penalty per day of missed overlap in the date features (see BriefPlan): any excluded pair then
 #: scores below -1e8, far under every real score (≥ 0), and no float32 sum comes near overflow.
 DAY_PENALTY: Final = 2.0**40
 
 
 @dataclass(frozen=True, eq=False)
-class _Plan:
+class BriefPlan:
     """A brief block compiled against the student feature layout.
 
     Feature rows (the dense student side, features × students; days are relative to day0):
@@ -690,7 +671,7 @@ class _Plan:
         return int(self.rows.size)
 
 
-def _compile(briefs: BriefBlock, dtype: np.dtype[Any], tile_rows: int) -> _Plan:
+def _compile(briefs: BriefBlock, dtype: np.dtype[Any], tile_rows: int) -> BriefPlan:
     rows = np.flatnonzero(briefs.open).astype(np.int64)
     m = rows.size
     k = briefs.taxonomy.n_skills
@@ -767,7 +748,7 @@ def _compile(briefs: BriefBlock, dtype: np.dtype[Any], tile_rows: int) -> _Plan:
         tiles.append((lo, hi, stacked))
     sizes = cause_sets.sum(axis=1, keepdims=True)
     no_keys = np.zeros(0, np.int64)
-    return _Plan(
+    return BriefPlan(
         dtype=dtype,
         tile_rows=tile_rows,
         rows=rows,
@@ -797,7 +778,7 @@ class _Workspace:
     would be several times slower than the product they serve.
     """
 
-    def __init__(self, plan: _Plan, width: int) -> None:
+    def __init__(self, plan: BriefPlan, width: int) -> None:
         dtype = plan.dtype
         self.plan = plan
         self.width = width
@@ -893,7 +874,7 @@ def _score_tile(matrix: Matrix, features: npt.NDArray[Any], cap: npt.NDArray[Any
 
 
 class _Workspaces(dict[int, _Workspace]):
-    def __init__(self, plan: _Plan) -> None:
+    def __init__(self, plan: BriefPlan) -> None:
         super().__init__()
         self.plan = plan
 
@@ -1102,7 +1083,7 @@ _GROUPS_PER_K: Final = 4
 
 @dataclass
 class _Batch:
-    plan: _Plan
+    plan: BriefPlan
     students: StudentBlock
     per_student: int
     per_brief: int
@@ -1186,7 +1167,7 @@ def top_k(
     batch = _Batch(plan, students, per_student, per_brief, chunk)
     batch.run(threads)
     s_items, s_scores = _decode(batch.student_keys)
-    s_items = np.where(s_items >= 0, plan.rows[np.maximum(s_items, 0)], -1)
+    s_items = np.append(plan.rows, -1)[s_items]  # plan position → brief index; -1 stays
     b_keys = np.full((len(briefs), per_brief), _PAD, np.uint64)
     if batch.brief_parts and per_brief:
         merged = np.concatenate(batch.brief_parts, axis=1)

@@ -438,6 +438,18 @@ def test_excluded_pairs_never_reach_a_top_k() -> None:
     assert top_k_for_briefs(students, briefs, k=2).indices.tolist() == [[-1, -1], [-1, -1], [0, -1]]
 
 
+def test_empty_blocks_and_no_open_brief() -> None:
+    taxonomy = _taxonomy()
+    nobody = StudentBlock.from_records(taxonomy, [])
+    closed = BriefBlock.from_records(taxonomy, [_brief(is_open=False)])
+    alice = StudentBlock.from_records(taxonomy, [_alice()])
+    assert score_pairs(nobody, closed).shape == (0, 1)
+    per_student, per_brief = top_k(alice, closed, per_student=2, per_brief=2)
+    assert per_student.indices.tolist() == [[-1, -1]]
+    assert per_brief.indices.tolist() == [[-1, -1]]
+    assert recommend_for_student(alice, 0, closed) == []
+
+
 # --- Top-k ------------------------------------------------------------------------------
 
 
