@@ -46,7 +46,13 @@ def roles_for(user: User | AnonymousUser) -> Roles:
 
 
 def _organisation_ids(user: User) -> tuple[int, ...]:
-    return ()
+    from organisations.models import OrganisationMembership
+
+    return tuple(
+        OrganisationMembership.objects.filter(user=user)
+        .order_by("organisation_id")
+        .values_list("organisation_id", flat=True)
+    )
 
 
 def _school_ids(user: User) -> tuple[int, ...]:
@@ -90,6 +96,14 @@ MODERATOR_PERMISSIONS = [
     "students.view_school",
     "students.view_schoolstaff",
     "students.view_cohort",
+    # Organisations and briefs are read in the admin and change state only through the
+    # moderation actions (services): no change, add or delete permission.
+    "organisations.view_organisation",
+    "organisations.view_organisationmembership",
+    "organisations.view_brief",
+    "organisations.view_briefskill",
+    "organisations.verify_organisation",
+    "organisations.moderate_brief",
 ]
 
 

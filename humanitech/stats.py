@@ -13,4 +13,11 @@ class PlatformCounts:
 
 def platform_counts() -> PlatformCounts:
     # Each figure comes from the app that owns it; apps not built yet count nothing.
-    return PlatformCounts(organisations=0, published_briefs=0, students=0, delivered_projects=0)
+    from organisations import selectors as organisations
+
+    return PlatformCounts(
+        organisations=organisations.count_verified_organisations(),
+        published_briefs=organisations.count_published_briefs(),
+        students=0,
+        delivered_projects=organisations.count_delivered_briefs(),
+    )
