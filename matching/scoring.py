@@ -1095,6 +1095,9 @@ class _Batch:
         self.student_keys = np.full((len(self.students), self.per_student), _PAD, np.uint64)
 
     def run(self, threads: int) -> None:
+        # Build the per-block caches here, not in two workers at once.
+        self.students.credit_table  # noqa: B018
+        self.students.cause_columns(self.plan.dtype)
         n = len(self.students)
         starts = list(range(0, n, self.chunk))[::-1]
         lock = threading.Lock()
