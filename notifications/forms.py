@@ -1,46 +1,46 @@
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.http import QueryDict
 
-from .kinds import KINDS, Audience, Delivery
+from .kinds import KINDS, Audience, Delivery, Kind
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
 class PreferencesForm(forms.Form):
-    """One radio group per kind; the kinds that cannot be turned off are shown disabled."""
+    """One radio group per kind a person may change; mandatory kinds are listed, not fields."""
 
-    def __init__(self, *args: Any, current: dict[str, Delivery], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: QueryDict | None = None, *, current: dict[str, Delivery], **kwargs: Any
+    ) -> None:
+        if data is not None:
+            # A kind left out of the POST keeps its current setting.
+            data = data.copy()
+            for name, delivery in current.items():
+                data.setdefault(name, delivery.value)
+        super().__init__(data, **kwargs)
         for name, spec in KINDS.items():
-            allowed = spec.allowed_deliveries()
-            field = forms.ChoiceField(
+            if not spec.can_turn_off:
+                continue
+            self.fields[name] = forms.ChoiceField(
                 label=spec.label,
-                choices=[(d.value, d.label) for d in allowed],
+                choices=[(d.value, d.label) for d in spec.allowed_deliveries()],
                 initial=current[name].value,
                 widget=forms.RadioSelect,
-                # A kind left out of the POST keeps its current setting.
-                required=False,
-                disabled=len(allowed) == 1,
-                help_text=format_lazy("{} {}", spec.mandatory_reason, _("It cannot be turned off."))
-                if spec.mandatory_reason
-                else "",
             )
-            field.audience = spec.audience  # type: ignore[attr-defined]
-            self.fields[name] = field
 
-    def sections(self) -> list[tuple["StrOrPromise", list[forms.BoundField]]]:
+    def sections(self) -> list[tuple["StrOrPromise", list[forms.BoundField], list[Kind]]]:
+        """Per audience: the fields a person can change, and the kinds always sent."""
         return [
-            (audience.label, [self[name] for name, s in KINDS.items() if s.audience == audience])
+            (
+                audience.label,
+                [self[n] for n, s in KINDS.items() if s.audience == audience and s.can_turn_off],
+                [s for s in KINDS.values() if s.audience == audience and not s.can_turn_off],
+            )
             for audience in Audience
         ]
 
     def changed_deliveries(self) -> dict[str, str]:
-        return {
-            name: self.cleaned_data[name]
-            for name in self.changed_data
-            if not self.fields[name].disabled and self.cleaned_data[name]
-        }
+        return {name: self.cleaned_data[name] for name in self.changed_data}

@@ -171,7 +171,7 @@ def test_preferences_are_saved_and_applied_to_the_next_notification(client_for) 
     user = UserFactory.create()
     client = client_for(user)
     page = client.get(reverse("notifications:preferences")).content.decode()
-    assert "Impossible de la désactiver." in page
+    assert "Toujours envoyées tout de suite par e-mail" in page
     response = client.post(
         reverse("notifications:preferences"),
         {"brief_published": "off", "application_received": "digest"},
