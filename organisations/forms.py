@@ -35,6 +35,13 @@ class CauseChoiceField(forms.ModelMultipleChoiceField):
         return str(obj.name)
 
 
+class WebAddressField(forms.URLField):
+    """http(s) addresses only, with one clear message whatever is wrong."""
+
+    default_validators = [validate_web_url]
+    default_error_messages = {"invalid": validate_web_url.message}
+
+
 # --- Organisations -----------------------------------------------------------------------
 
 
@@ -89,11 +96,10 @@ class OrganisationForm(forms.Form):
             attrs={"autocomplete": "postal-code", "inputmode": "numeric", "size": 6}
         ),
     )
-    website = forms.URLField(
+    website = WebAddressField(
         label=_("Website"),
         required=False,
         assume_scheme="https",
-        validators=[validate_web_url],
         widget=forms.URLInput(attrs={"autocomplete": "url", "placeholder": "https://"}),
     )
     description = forms.CharField(

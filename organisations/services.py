@@ -169,23 +169,28 @@ def organisation_update(
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
-    _require_member(organisation, acting_user, owner=True)
     _clean_identifiers(fields)
-    changed = [name for name, value in fields.items() if getattr(organisation, name) != value]
-    for name, value in fields.items():
-        setattr(organisation, name, value.strip() if isinstance(value, str) else value)
-    organisation.full_clean(exclude=["logo"])
-    old_logo = organisation.logo.name if (logo is not None or remove_logo) else ""
+    fields = {
+        name: value.strip() if isinstance(value, str) else value for name, value in fields.items()
+    }
     with transaction.atomic():
+        # Compare with the stored row, not with an instance a form may have touched.
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        _require_member(organisation, acting_user, owner=True)
+        changed = [name for name, value in fields.items() if getattr(organisation, name) != value]
+        for name, value in fields.items():
+            setattr(organisation, name, value)
+        organisation.full_clean(exclude=["logo"])
+        old_logo = organisation.logo.name if (logo is not None or remove_logo) else ""
         if logo is not None:
             organisation.logo.save(logo.name or "logo", logo, save=False)
         elif remove_logo:
             organisation.logo = None  # type: ignore[assignment]
-        resubmit = organisation.verification_state == VerificationState.REJECTED or (
-            organisation.verification_state == VerificationState.VERIFIED
+        from_state = organisation.verification_state
+        resubmit = from_state == VerificationState.REJECTED or (
+            from_state == VerificationState.VERIFIED
             and any(name in IDENTITY_FIELDS for name in changed)
         )
-        from_state = organisation.verification_state
         if resubmit:
             transition_for(ORGANISATION_TRANSITIONS, "resubmit", from_state)
             organisation.verification_state = VerificationState.PENDING
@@ -201,7 +206,7 @@ def organisation_update(
             to_state=organisation.verification_state if resubmit else "",
             data={"changed": changed},
         )
-        if "name" in changed or "city" in changed:
+        if "name" in changed:
             _reindex_briefs(Brief.objects.filter(organisation=organisation))
         if old_logo:
             storage = organisation.logo.storage
@@ -528,7 +533,9 @@ def membership_remove(*, membership: OrganisationMembership, acting_user: User) 
 # --- Briefs: content ---------------------------------------------------------------------
 
 
-def _require_editable(brief: Brief, acting_user: User) -> None:
+def _lock_editable(brief: Brief, acting_user: User) -> Brief:
+    """The stored brief, locked for this transaction, if the person may still change it."""
+    brief = Brief.objects.select_for_update().select_related("organisation").get(pk=brief.pk)
     _require_member(brief.organisation, acting_user)
     if not brief.is_editable:
         raise ValidationError(
@@ -536,6 +543,7 @@ def _require_editable(brief: Brief, acting_user: User) -> None:
             % {"state": brief.get_state_display()},
             code="not_editable",
         )
+    return brief
 
 
 def _derive_place(brief: Brief) -> None:
@@ -614,13 +622,13 @@ def brief_update(*, brief: Brief, acting_user: User, **fields: Any) -> Brief:
     unknown = set(fields) - set(BRIEF_CONTENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown brief fields: {sorted(unknown)}")
-    _require_editable(brief, acting_user)
-    old_category = brief.need_category
-    for name, value in fields.items():
-        setattr(brief, name, value.strip() if isinstance(value, str) else value)
-    _derive_place(brief)
-    brief.full_clean()
     with transaction.atomic():
+        brief = _lock_editable(brief, acting_user)
+        old_category = brief.need_category
+        for name, value in fields.items():
+            setattr(brief, name, value.strip() if isinstance(value, str) else value)
+        _derive_place(brief)
+        brief.full_clean()
         brief.save()
         if brief.need_category != old_category:
             _follow_category_defaults(brief, old_category)
@@ -652,7 +660,6 @@ def brief_set_skills(
     *, brief: Brief, acting_user: User, skills: Sequence[tuple[Skill, int, int]]
 ) -> Brief:
     """Replace the required skills with ``(skill, level, weight)`` rows."""
-    _require_editable(brief, acting_user)
     seen: set[int] = set()
     rows = []
     for skill, level, weight in skills:
@@ -665,9 +672,10 @@ def brief_set_skills(
     for row in rows:
         row.full_clean(exclude=["brief"], validate_unique=False)
     with transaction.atomic():
+        brief = _lock_editable(brief, acting_user)
         brief.brief_skills.all().delete()
         BriefSkill.objects.bulk_create(rows)
-        Brief.objects.filter(pk=brief.pk).update(updated_at=timezone.now())
+        brief.save(update_fields=["updated_at"])
         audit_record(
             actor=acting_user,
             action="brief.skills",
