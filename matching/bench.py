@@ -164,14 +164,15 @@ def _floor(data: Synthetic, chunk: int, threads: int, repeats: int) -> float:
     students = data.students
     starts = list(range(0, len(students), chunk))
 
-    def credit_block(space: Any, lo: int) -> np.ndarray:
-        return np.ascontiguousarray(space.fill(students, lo)[:n_credit])
+    credit = students.credit_blocks(chunk, np.float32)  # the batch's own skill rows
+
+    def credit_block(c: int) -> np.ndarray:
+        return credit[c].toarray()  # dense, C order: 4K × students of chunk c
 
     def one_thread() -> float:
-        spaces = scoring._Workspaces(plan)
         spent = 0.0
-        for lo in starts:
-            block = credit_block(spaces[min(chunk, len(students) - lo)], lo)
+        for c in range(len(starts)):
+            block = credit_block(c)
             start = time.perf_counter()
             for tile in tiles:
                 tile @ block
@@ -180,8 +181,7 @@ def _floor(data: Synthetic, chunk: int, threads: int, repeats: int) -> float:
 
     if threads == 1:
         return min(one_thread() for _ in range(repeats))
-    spaces = scoring._Workspaces(plan)
-    blocks = [credit_block(spaces[min(chunk, len(students) - lo)], lo) for lo in starts]
+    blocks = [credit_block(c) for c in range(len(starts))]
 
     def run() -> None:
         queue = list(blocks)

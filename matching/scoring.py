@@ -332,6 +332,9 @@ class StudentBlock:
     remote_preference: IntArray
     causes: Matrix
     _dense_causes: dict[Any, npt.NDArray[Any]] = field(default_factory=dict, init=False, repr=False)
+    _credit_blocks: dict[Any, tuple[Matrix, ...]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         n = self.ids.size
@@ -434,6 +437,14 @@ class StudentBlock:
             self._dense_causes[key] = np.ascontiguousarray(self.causes.T.toarray(), dtype=key)
         return self._dense_causes[key]
 
+    def credit_blocks(self, width: int, dtype: npt.DTypeLike) -> tuple[Matrix, ...]:
+        """The credit table cut in chunks of `width` students, each transposed (4K × students):
+        the skill rows of a chunk's feature block (kept per width and dtype)."""
+        key = (width, np.dtype(dtype))
+        if key not in self._credit_blocks:
+            self._credit_blocks[key] = _credit_blocks(self.credit_table, width, key[1])
+        return self._credit_blocks[key]
+
     @cached_property
     def credit_table(self) -> Matrix:
         """(N, 4K) sparse float64: column 4k + r - 1 holds the credit the student earns on
@@ -482,6 +493,30 @@ def _credit_table(students: StudentBlock) -> Matrix:
     cols = (key[first] % k)[:, None] * len(LEVELS) + np.arange(len(LEVELS))
     indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n) * len(LEVELS))]
     return sp.csr_array((credits.ravel(), cols.ravel(), indptr), shape=(n, k * len(LEVELS)))
+
+
+def _credit_blocks(table: Matrix, width: int, dtype: np.dtype[Any]) -> tuple[Matrix, ...]:
+    n, n_features = table.shape
+    rows = np.repeat(np.arange(n), np.diff(table.indptr))
+    chunk, local = np.divmod(rows, width)
+    cols = table.indices
+    n_chunks = -(-n // width)
+    if n_features <= 1 << 16 and n_chunks <= 1 << 16:
+        # Two 16-bit stable radix sorts: by column, then by chunk (students stay ascending).
+        order = np.argsort(cols.astype(np.uint16), kind="stable")
+        order = order[np.argsort(chunk[order].astype(np.uint16), kind="stable")]
+    else:
+        order = np.lexsort((local, cols, chunk))
+    chunk, local, cols = chunk[order], local[order].astype(np.int32), cols[order]
+    data = table.data[order].astype(dtype)
+    bounds = np.searchsorted(chunk, np.arange(n_chunks + 1))
+    blocks = []
+    for c in range(n_chunks):
+        a, b = bounds[c], bounds[c + 1]
+        indptr = np.r_[0, np.cumsum(np.bincount(cols[a:b], minlength=n_features))]
+        shape = (n_features, min(width, n - c * width))
+        blocks.append(sp.csr_array((data[a:b], local[a:b], indptr), shape=shape))
+    return tuple(blocks)
 
 
 @dataclass(frozen=True, eq=False)
@@ -794,48 +829,29 @@ class _Workspace:
         self.scratch = np.empty((max(plan.start_days.size, plan.end_days.size), width), dtype)
         self.written = np.zeros(0, np.int64)
 
-    def fill(self, students: StudentBlock, lo: int) -> npt.NDArray[Any]:
+    def fill(self, side: _StudentSide, lo: int) -> npt.NDArray[Any]:
         """The feature block of students lo .. lo + width."""
         plan, n, features = self.plan, self.width, self.features
+        students = side.students
         dtype = plan.dtype.type
         hi = lo + n
+        credit = side.credit[lo // side.width]
+        skills = features[: credit.shape[0]]
+        skills.fill(0)
+        credit.toarray(out=skills)  # adds into its output, hence the zeros
+        features[plan.const_row] = 1
+        features[plan.remote_row] = students.remote_preference[lo:hi] != (
+            RemotePreference.ONSITE_ONLY
+        )
         flat = features.reshape(-1)
         flat[self.written] = 0
-
-        table = students.credit_table
-        a, b = table.indptr[lo], table.indptr[hi]
-        owner = np.repeat(np.arange(n), np.diff(table.indptr[lo : hi + 1]))
-        credit_at = table.indices[a:b].astype(np.int64) * n + owner
-        flat[credit_at] = table.data[a:b]
-        features[plan.const_row] = 1
-
-        preference = students.remote_preference[lo:hi]
-        accepts_remote = preference != RemotePreference.ONSITE_ONLY
-        features[plan.remote_row] = accepts_remote
-        # Location keys in the student's département: the only ones with on-site credit.
-        dept = students.departement[lo:hi]
-        movable = np.flatnonzero((preference != RemotePreference.REMOTE_ONLY) & (dept >= 0))
-        first = np.searchsorted(plan.loc_dept, dept[movable], "left")
-        count = np.searchsorted(plan.loc_dept, dept[movable], "right") - first
-        key = _expand_ranges(first.astype(np.int64), count.astype(np.int64))
-        who = np.repeat(movable, count)
-        city = students.city[lo:hi][who]
-        same_city = (city >= 0) & (plan.loc_city[key] == city)
-        hybrid = plan.loc_mode[key] == WorkMode.HYBRID
-        on_site_fit = np.where(
-            same_city,
-            1.0,
-            np.where(hybrid, LOCATION_SAME_DEPARTEMENT_HYBRID, LOCATION_SAME_DEPARTEMENT_ONSITE),
-        )
-        # The remote part of a hybrid brief is already on remote_row: add only the surplus.
-        surplus = on_site_fit - np.where(hybrid & accepts_remote[who], LOCATION_HYBRID_REMOTE, 0.0)
-        loc_at = (plan.loc_offset + key) * n + who
-        flat[loc_at] = surplus
-        self.written = np.concatenate([credit_at, loc_at])
+        a, b = side.loc_indptr[lo], side.loc_indptr[hi]
+        self.written = side.loc_rows[a:b] * n + (side.loc_students[a:b] - lo)
+        flat[self.written] = side.loc_values[a:b]
 
         n_sets = plan.cause_sets.shape[0]
         if n_sets:
-            cares = students.cause_columns(plan.dtype)[:, lo:hi]
+            cares = side.causes[:, lo:hi]
             np.matmul(plan.cause_sets, cares, out=features[plan.cause_offset :][:n_sets])
 
         first_day = (students.available_from[lo:hi] - plan.day0).astype(dtype)[None, :]
@@ -861,6 +877,42 @@ class _Workspace:
         np.maximum(out, self.zero, out=out)  # array bounds: numpy's scalar path is slower
         np.minimum(out, length, out=out)
         np.multiply(out, per_day, out=out)
+
+
+class _StudentSide:
+    """A student block prepared once for a plan and a chunk width; every chunk reads it."""
+
+    def __init__(self, plan: BriefPlan, students: StudentBlock, width: int) -> None:
+        self.students = students
+        self.width = width
+        self.credit = students.credit_blocks(width, plan.dtype)
+        self.causes = students.cause_columns(plan.dtype)
+        self.loc_students, self.loc_rows, self.loc_values = _location_entries(plan, students)
+        self.loc_indptr = np.searchsorted(self.loc_students, np.arange(len(students) + 1))
+
+
+def _location_entries(plan: BriefPlan, students: StudentBlock) -> tuple[IntArray, IntArray, Any]:
+    """(student, feature row, value) of every location key in a student's département, by
+    student: the on-site credit beyond the remote part (see BriefPlan)."""
+    preference = students.remote_preference
+    accepts_remote = preference != RemotePreference.ONSITE_ONLY
+    dept = students.departement
+    movable = np.flatnonzero((preference != RemotePreference.REMOTE_ONLY) & (dept >= 0))
+    first = np.searchsorted(plan.loc_dept, dept[movable], "left")
+    count = np.searchsorted(plan.loc_dept, dept[movable], "right") - first
+    key = _expand_ranges(first.astype(np.int64), count.astype(np.int64))
+    who = np.repeat(movable, count)
+    city = students.city[who]
+    same_city = (city >= 0) & (plan.loc_city[key] == city)
+    hybrid = plan.loc_mode[key] == WorkMode.HYBRID
+    on_site_fit = np.where(
+        same_city,
+        1.0,
+        np.where(hybrid, LOCATION_SAME_DEPARTEMENT_HYBRID, LOCATION_SAME_DEPARTEMENT_ONSITE),
+    )
+    # The remote part of a hybrid brief is already on remote_row: add only the surplus.
+    surplus = on_site_fit - np.where(hybrid & accepts_remote[who], LOCATION_HYBRID_REMOTE, 0.0)
+    return who, plan.loc_offset + key, surplus.astype(plan.dtype)
 
 
 def _score_tile(matrix: Matrix, features: npt.NDArray[Any], cap: npt.NDArray[Any]) -> Any:
@@ -903,10 +955,11 @@ def score_pairs(
     n = len(students)
     out = np.full((n, len(briefs)), np.nan, plan.dtype)
     spaces = _Workspaces(plan)
+    side = _StudentSide(plan, students, CHUNK_STUDENTS)
     for lo in range(0, n, CHUNK_STUDENTS):
         hi = min(lo + CHUNK_STUDENTS, n)
         space = spaces[hi - lo]
-        features = space.fill(students, lo)
+        features = space.fill(side, lo)
         for t_lo, t_hi, matrix in plan.tiles:
             out[lo:hi, plan.rows[t_lo:t_hi]] = _score_tile(matrix, features, space.cap).T
     out[out < 0] = np.nan
@@ -1095,9 +1148,8 @@ class _Batch:
         self.student_keys = np.full((len(self.students), self.per_student), _PAD, np.uint64)
 
     def run(self, threads: int) -> None:
-        # Build the per-block caches here, not in two workers at once.
-        self.students.credit_table  # noqa: B018
-        self.students.cause_columns(self.plan.dtype)
+        # Prepared here, once, not by two workers at once.
+        side = _StudentSide(self.plan, self.students, self.chunk)
         n = len(self.students)
         starts = list(range(0, n, self.chunk))[::-1]
         lock = threading.Lock()
@@ -1112,7 +1164,7 @@ class _Batch:
                         if not starts:
                             break
                         lo = starts.pop()
-                    self._chunk(spaces[min(self.chunk, n - lo)], lo, best)
+                    self._chunk(spaces[min(self.chunk, n - lo)], side, lo, best)
                 if best is not None:
                     best.settle(force=True)
                     with lock:
@@ -1129,9 +1181,11 @@ class _Batch:
         if errors:
             raise errors[0]
 
-    def _chunk(self, space: _Workspace, lo: int, best: _BriefBest | None) -> None:
+    def _chunk(
+        self, space: _Workspace, side: _StudentSide, lo: int, best: _BriefBest | None
+    ) -> None:
         plan, n = self.plan, space.width
-        features = space.fill(self.students, lo)
+        features = space.fill(side, lo)
         k = self.per_student
         target = max(1, -(-_GROUPS_PER_K * k * plan.tile_rows // max(plan.n_rows, 1)))
         kept: list[tuple[int, Any]] = []
