@@ -91,3 +91,28 @@ document.addEventListener("click", function (event) {
     }
   });
 })();
+
+// Organisations app: filter forms marked data-drop-empty leave their empty fields out of
+// htmx requests, so the address pushed to the history stays short and shareable.
+document.addEventListener("htmx:configRequest", function (event) {
+  var form = event.detail.elt;
+  if (!form || !form.hasAttribute || !form.hasAttribute("data-drop-empty")) {
+    return;
+  }
+  var data = event.detail.formData;
+  var empty = [];
+  data.forEach(function (value, key) {
+    if (value === "" && empty.indexOf(key) < 0) {
+      empty.push(key);
+    }
+  });
+  empty.forEach(function (key) {
+    var kept = data.getAll(key).filter(function (value) {
+      return value !== "";
+    });
+    data.delete(key);
+    kept.forEach(function (value) {
+      data.append(key, value);
+    });
+  });
+});

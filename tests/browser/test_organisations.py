@@ -1,0 +1,216 @@
+"""Main journeys of organisations and briefs, in Chromium: an association registers and
+writes a brief through the guided steps; a moderator verifies and publishes it in the admin;
+a visitor finds it by French full-text search and by facets. Every page is checked by axe."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from accounts.models import User
+from humanitech.roles import MODERATOR_GROUP
+from matching.models import Skill
+from notifications.models import Notification
+from organisations.models import Brief, Organisation
+from tests.factories import TEST_PASSWORD, UserFactory
+
+from .axe import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _date(days: int) -> str:
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
+def _register_organisation(page: Page, base: str) -> None:
+    page.goto(base + "/dashboard/")
+    page.get_by_role("link", name="Inscrire mon organisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inscrire votre organisation")
+    page.get_by_label("Nom de l'organisation").fill("Les Jardins Partagés de Fives")
+    page.get_by_label("Association (loi 1901)").check()
+    page.get_by_label("Numéro SIREN ou SIRET").fill("123 456 789 00012")
+    page.get_by_label("Alimentation et aide alimentaire").check()
+    page.get_by_label("Environnement et climat").check()
+    page.get_by_label("Ville").fill("Lille")
+    page.get_by_label("Code postal").fill("59000")
+    page.get_by_label("Votre organisation en quelques phrases").fill(
+        "Quatre jardins partagés à Fives, 180 adhérents et bénévoles."
+    )
+    page.get_by_role("button", name="Inscrire mon organisation").click()
+    # A wrong SIRET is explained next to its field, in French, and nothing is saved.
+    expect(page.locator("#id_siren_or_siret_error")).to_contain_text("n'est pas valide")
+    expect(page.get_by_label("Numéro SIREN ou SIRET")).to_have_attribute("aria-invalid", "true")
+    assert not Organisation.objects.filter(city="Lille", name__startswith="Les Jardins").exists()
+    assert_accessible(page)
+    page.get_by_label("Numéro SIREN ou SIRET").fill("")
+    page.get_by_label("Numéro RNA").fill("W595001234")
+    page.get_by_role("button", name="Inscrire mon organisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Les Jardins Partagés de Fives")
+    expect(page.get_by_text("Vérification en cours")).to_be_visible()
+    assert_accessible(page)
+
+
+def _write_brief(page: Page) -> None:
+    page.get_by_role("link", name="Décrire un besoin", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Le problème, avec vos mots")
+    assert_accessible(page)
+    page.get_by_label("Un titre court").fill("Un site internet pour nos adhérents")
+    page.get_by_label("Site web").check()
+    page.get_by_label("Le problème, avec vos mots").fill(
+        "Notre site date de 2013 : nos adhérents ne trouvent ni le calendrier des ateliers "
+        "ni le formulaire d'adhésion."
+    )
+    page.get_by_role("button", name="Continuer").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ce qui serait une réussite")
+    assert_accessible(page)
+    page.get_by_label("À quoi ressemblerait une réussite ?").fill(
+        "Un site simple que deux bénévoles mettent à jour, avec l'adhésion en ligne."
+    )
+    page.get_by_role("button", name="Continuer").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Équipe, dates et lieu")
+    page.get_by_label("Équipe la plus grande").fill("1")
+    page.get_by_label("Charge estimée, en heures pour toute l'équipe").fill("90")
+    page.get_by_label("Début au plus tôt").fill(_date(20))
+    page.get_by_label("Date de fin").fill(_date(5))
+    page.get_by_label("À distance").check()
+    page.get_by_role("button", name="Continuer").click()
+    expect(page.locator("#id_team_max_error")).to_contain_text("ne peut pas être plus petite")
+    expect(page.locator("#id_end_date_error")).to_contain_text("après la date de début")
+    assert_accessible(page)
+    page.get_by_label("Équipe la plus grande").fill("4")
+    page.get_by_label("Date de fin").fill(_date(90))
+    page.get_by_role("button", name="Continuer").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Les compétences recherchées")
+    # The website proposals are there; add one more with the picker, by keyboard.
+    expect(page.get_by_role("group", name="WordPress")).to_be_visible()
+    search = page.get_by_label("Chercher une compétence")
+    search.fill("django")
+    result = page.get_by_role("button", name=re.compile(r"^Django"))
+    result.focus()
+    page.keyboard.press("Enter")
+    new_row = page.get_by_role("group", name="Ajouter une compétence")
+    expect(new_row.get_by_label("Compétence", exact=True)).to_have_value(
+        str(Skill.objects.get(slug="django").pk)
+    )
+    new_row.get_by_label("Importance").select_option(label="Souhaitée")
+    assert_accessible(page)
+    page.get_by_role("button", name="Ajouter cette compétence").click()
+    expect(page.get_by_role("group", name="Django")).to_be_visible()
+    page.get_by_role("button", name="Continuer").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Relire et envoyer")
+    assert_accessible(page)
+    page.get_by_role("button", name="Envoyer en relecture").click()
+    expect(page.get_by_text("C'est envoyé !")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("En relecture"))).to_be_visible()
+    assert_accessible(page)
+
+
+def _moderate(page: Page, base: str, moderator: User) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/admin/")
+    # The admin signs in through the site's own (allauth) login page.
+    page.get_by_label("Courriel").fill(moderator.email)
+    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Modération")).to_be_visible()
+
+    page.goto(base + "/admin/organisations/organisation/?verification_state__exact=pending")
+    page.get_by_role("checkbox", name=re.compile("Les Jardins Partagés de Fives")).check()
+    page.locator("select[name=action]").select_option(
+        label="Vérifier les organisations sélectionnées"
+    )
+    page.get_by_role("button", name="Envoyer").click()
+    expect(page.get_by_text("1 organisation(s) vérifiée(s).")).to_be_visible()
+
+    page.goto(base + "/admin/organisations/brief/?queue=ready")
+    page.get_by_role("link", name="Un site internet pour nos adhérents").click()
+    expect(page.get_by_text("brief.submit")).to_be_visible()  # the audit trail
+    page.get_by_role("button", name="Publier").click()
+    expect(page.get_by_text("1 mission(s) publiée(s).")).to_be_visible()
+
+
+def _visitor_finds_it(page: Page, base: str) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/briefs/")
+    assert_accessible(page)
+    keywords = page.get_by_label("Mots-clés")
+    keywords.fill("site internet adhérents")
+    keywords.press("Enter")
+    results = page.locator("#catalogue-results")
+    expect(results.get_by_role("link", name="Un site internet pour nos adhérents")).to_be_visible()
+    expect(page).to_have_url(
+        re.compile(r"/briefs/\?q=site(%20|\+)internet(%20|\+)adh[^&]*&sort=relevance$")
+    )
+    expect(page.locator("#catalogue-count")).to_have_text("1 mission ouverte")
+
+    page.goto(base + "/briefs/")
+    page.get_by_label("Site web").check()
+    expect(page).to_have_url(re.compile(r"category=website"))
+    page.get_by_label("À distance").check()
+    page.get_by_label("Ville ou département").fill("59")
+    page.get_by_label("Ville ou département").press("Enter")
+    expect(page).to_have_url(re.compile(r"place=59"))
+    card = results.get_by_role("link", name="Un site internet pour nos adhérents")
+    expect(card).to_be_visible()
+    assert_accessible(page)
+    card.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Un site internet pour nos adhérents")
+    expect(page.get_by_text("Django")).to_be_visible()
+    expect(page.get_by_role("link", name="Créer mon compte")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_from_an_association_need_to_a_published_searchable_brief(
+    page: Page, live_server, login_as
+) -> None:
+    owner = UserFactory(first_name="Sophie", intent=User.Intent.ORGANISATION)
+    moderator = UserFactory(email="nadia@humanitech.fr", is_staff=True)
+    moderator.groups.add(Group.objects.get(name=MODERATOR_GROUP))
+    login_as(owner)
+    _register_organisation(page, live_server.url)
+    _write_brief(page)
+    _moderate(page, live_server.url, moderator)
+    brief = Brief.objects.get()
+    assert (brief.state, brief.organisation.verification_state) == ("published", "verified")
+    assert Notification.objects.filter(kind="brief_published", recipient=owner).exists()
+    _visitor_finds_it(page, live_server.url)
+
+
+def test_an_owner_invites_a_colleague_who_joins(page: Page, live_server, login_as) -> None:
+    owner = UserFactory(first_name="Sophie")
+    organisation = Organisation.objects.create(
+        name="Toit Partagé",
+        legal_form="association",
+        rna="W131000001",
+        city="Marseille",
+        postcode="13001",
+        description="Hébergement solidaire.",
+    )
+    organisation.memberships.create(user=owner, role="owner")
+    login_as(owner)
+    page.goto(f"{live_server.url}/organisations/{organisation.pk}/members/")
+    assert_accessible(page)
+    page.get_by_label("Adresse électronique de la personne à inviter").fill("karim@exemple.fr")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(page.get_by_text("Invitation envoyée à karim@exemple.fr")).to_be_visible()
+    link = re.search(r"/organisations/invitations/\S+/", mail.outbox[-1].body).group(0)
+
+    page.context.clear_cookies()
+    page.goto(live_server.url + link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rejoindre Toit Partagé")
+    assert_accessible(page)
+    karim = UserFactory(email="karim@exemple.fr", first_name="Karim")
+    login_as(karim)
+    page.goto(live_server.url + link)
+    page.get_by_role("button", name="Rejoindre l'organisation").click()
+    expect(page.get_by_text("Bienvenue dans Toit Partagé !")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Toit Partagé")
+    assert organisation.memberships.filter(user=karim, role="member").exists()
