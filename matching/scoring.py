@@ -442,14 +442,15 @@ class StudentBlock:
         the skill rows of a chunk's feature block (kept per width and dtype)."""
         key = (width, np.dtype(dtype))
         if key not in self._credit_blocks:
-            self._credit_blocks[key] = _credit_blocks(self.credit_table, width, key[1])
+            self._credit_blocks[key] = _credit_blocks(self, width, key[1])
         return self._credit_blocks[key]
 
     @cached_property
     def credit_table(self) -> Matrix:
         """(N, 4K) sparse float64: column 4k + r - 1 holds the credit the student earns on
         skill k when a brief requires level r — max of the direct credit min(level, r) / r and,
-        over every related skill j, similarity(k, j) × min(level_j, r) / r."""
+        over every related skill j, similarity(k, j) × min(level_j, r) / r. The engine reads
+        the same numbers chunk by chunk, through credit_blocks."""
         return _credit_table(self)
 
 
@@ -467,13 +468,13 @@ def _level_credit(level: Any, required: Any) -> Any:
     return np.minimum(level, required) / required
 
 
-def _credit_table(students: StudentBlock) -> Matrix:
-    levels = students.skill_levels
+def _credit_entries(levels: Matrix, by_source: Matrix) -> tuple[IntArray, IntArray, FloatArray]:
+    """(student row, credit column 4k + r - 1, credit) of every non-zero credit of these
+    students, by row then column. by_source: Taxonomy._related_by_source."""
     n, k = levels.shape
     owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(levels.indptr))
     source = levels.indices.astype(np.int64)
     level = levels.data.astype(np.float64)
-    by_source = students.taxonomy._related_by_source
     n_related = np.diff(by_source.indptr)[source]
     picks = _expand_ranges(by_source.indptr[source].astype(np.int64), n_related)
     # Every (student, skill it may count for, level it brings, similarity): direct ones first.
@@ -489,33 +490,38 @@ def _credit_table(students: StudentBlock) -> Matrix:
     for column, required in enumerate(LEVELS):
         credit = similarity * _level_credit(brought, float(required))
         credits[:, column] = np.maximum.reduceat(credit, first) if first.size else credit
-    rows = key[first] // k
-    cols = (key[first] % k)[:, None] * len(LEVELS) + np.arange(len(LEVELS))
-    indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n) * len(LEVELS))]
-    return sp.csr_array((credits.ravel(), cols.ravel(), indptr), shape=(n, k * len(LEVELS)))
+    rows = np.repeat(key[first] // k, len(LEVELS))
+    cols = ((key[first] % k)[:, None] * len(LEVELS) + np.arange(len(LEVELS))).reshape(-1)
+    return rows, cols, credits.reshape(-1)
 
 
-def _credit_blocks(table: Matrix, width: int, dtype: np.dtype[Any]) -> tuple[Matrix, ...]:
-    n, n_features = table.shape
-    rows = np.repeat(np.arange(n), np.diff(table.indptr))
-    chunk, local = np.divmod(rows, width)
-    cols = table.indices
-    n_chunks = -(-n // width)
-    if n_features <= 1 << 16 and n_chunks <= 1 << 16:
-        # Two 16-bit stable radix sorts: by column, then by chunk (students stay ascending).
-        order = np.argsort(cols.astype(np.uint16), kind="stable")
-        order = order[np.argsort(chunk[order].astype(np.uint16), kind="stable")]
-    else:
-        order = np.lexsort((local, cols, chunk))
-    chunk, local, cols = chunk[order], local[order].astype(np.int32), cols[order]
-    data = table.data[order].astype(dtype)
-    bounds = np.searchsorted(chunk, np.arange(n_chunks + 1))
+def _credit_table(students: StudentBlock) -> Matrix:
+    n, k = students.skill_levels.shape
+    rows, cols, credits = _credit_entries(
+        students.skill_levels, students.taxonomy._related_by_source
+    )
+    return _csr((credits, (rows, cols)), (n, k * len(LEVELS)), np.float64)
+
+
+def _credit_blocks(students: StudentBlock, width: int, dtype: np.dtype[Any]) -> tuple[Matrix, ...]:
+    """Chunk by chunk, so that no N × 4K temporary is ever needed."""
+    levels = students.skill_levels
+    n, k = levels.shape
+    n_features = k * len(LEVELS)
+    by_source = students.taxonomy._related_by_source
     blocks = []
-    for c in range(n_chunks):
-        a, b = bounds[c], bounds[c + 1]
-        indptr = np.r_[0, np.cumsum(np.bincount(cols[a:b], minlength=n_features))]
-        shape = (n_features, min(width, n - c * width))
-        blocks.append(sp.csr_array((data[a:b], local[a:b], indptr), shape=shape))
+    for lo in range(0, n, width):
+        hi = min(lo + width, n)
+        rows, cols, credits = _credit_entries(levels[lo:hi], by_source)
+        # By column, students ascending within a column (a 16-bit stable sort is a radix sort).
+        order = np.argsort(cols.astype(np.uint16) if n_features <= 1 << 16 else cols, kind="stable")
+        indptr = np.r_[0, np.cumsum(np.bincount(cols, minlength=n_features))]
+        blocks.append(
+            sp.csr_array(
+                (credits[order].astype(dtype), rows[order].astype(np.int32), indptr),
+                shape=(n_features, hi - lo),
+            )
+        )
     return tuple(blocks)
 
 
