@@ -117,7 +117,8 @@ class Notification(models.Model):
     @property
     def message_id(self) -> str:
         # Stable across retries and workers: a receiving side can drop a duplicate.
-        return f"<notification.{self.idempotency_key}@{message_id_domain()}>"
+        # 128 bits of the key keep the header on one line (RFC 5322 folds past 78 chars).
+        return f"<notification.{self.idempotency_key[:32]}@{message_id_domain()}>"
 
     @staticmethod
     def make_idempotency_key(

@@ -156,7 +156,10 @@ def _delivery_for(spec: Kind, *, recipient: User | None, email: str) -> Delivery
 # When the broker just failed, this process stops trying for a short while: a request that
 # emits ten notifications must not wait ten connect timeouts. Purely an optimisation (each
 # process has its own); the rows stay pending and the sweep queues them.
-BROKER_PAUSE_SECONDS = 30.0
+BROKER_PAUSE_SECONDS = 10.0
+# One immediate retry: a pooled connection that Redis closed when it restarted gets replaced
+# at once, while a broker that is really down still fails within one connect timeout.
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
 _broker_paused_until = 0.0
 
 
@@ -174,7 +177,9 @@ def enqueue_delivery(notification_id: int, *, countdown: int | None = None) -> b
         logger.info("Broker paused: notification %s waits for the sweep.", notification_id)
         return False
     try:
-        deliver_notification.apply_async(args=[notification_id], countdown=countdown)
+        deliver_notification.apply_async(
+            args=[notification_id], countdown=countdown, retry=True, retry_policy=PUBLISH_RETRY
+        )
     except (KombuOperationalError, RedisError, OSError):
         _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning(
@@ -204,13 +209,15 @@ def notifications_requeue_stuck(*, older_than: timedelta = STUCK_AFTER, limit: i
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    if not ids:
-        return 0
-    Notification.objects.filter(pk__in=ids).update(queued_at=now)
+    queued = []
     for notification_id in ids:
-        enqueue_delivery(notification_id)
-    logger.info("Re-queued %d stuck notification(s).", len(ids))
-    return len(ids)
+        if not enqueue_delivery(notification_id):
+            break  # The broker is down: the next sweep tries again.
+        queued.append(notification_id)
+    if queued:
+        Notification.objects.filter(pk__in=queued).update(queued_at=now)
+        logger.info("Re-queued %d stuck notification(s).", len(queued))
+    return len(queued)
 
 
 # --- Delivery -------------------------------------------------------------------------------
@@ -240,7 +247,11 @@ def notification_deliver(*, notification_id: int) -> DeliveryOutcome:
     connection = get_connection()
     try:
         with transaction.atomic():
-            row = due.select_for_update(skip_locked=True).select_related("recipient").first()
+            row = (
+                due.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient")
+                .first()
+            )
             if row is None:
                 # Another worker holds the row: it sends, or records the failure.
                 return DeliveryOutcome()
@@ -380,7 +391,7 @@ def digest_deliver(*, user_id: int) -> DeliveryOutcome:
     try:
         with transaction.atomic():
             rows = list(
-                pending.select_for_update(skip_locked=True)
+                pending.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .order_by("created_at", "pk")
             )

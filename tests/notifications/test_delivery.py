@@ -74,7 +74,7 @@ def test_a_row_locked_by_another_worker_is_left_to_it() -> None:
     with mock.patch("django.db.models.QuerySet.select_for_update") as locking:
         locking.return_value.select_related.return_value.first.return_value = None
         assert not notification_deliver(notification_id=row.pk).sent
-        assert locking.call_args.kwargs == {"skip_locked": True}
+        assert locking.call_args.kwargs == {"skip_locked": True, "of": ("self",)}
     assert mail.outbox == []
     row.refresh_from_db()
     assert row.state == Notification.State.PENDING
