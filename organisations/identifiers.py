@@ -94,10 +94,14 @@ def as_department(value: str) -> str:
     return code if DEPARTMENT_PATTERN.fullmatch(code) else ""
 
 
+def strip_accents(text: str) -> str:
+    """Lower case without accents, punctuation kept: "Épicerie -vélos" → "epicerie -velos"."""
+    lowered = (text or "").lower().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def fold(text: str) -> str:
     """Lower case without accents, punctuation turned into spaces: "Saint-Étienne" →
     "saint etienne". Used for place names and the SQLite search fallback."""
-    lowered = (text or "").lower().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[\W_]+", " ", without_accents).split())
+    return " ".join(re.sub(r"[\W_]+", " ", strip_accents(text)).split())

@@ -12,14 +12,13 @@ must appear in ``search_text``.
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.utils import translation
 
-from .identifiers import fold
+from .identifiers import fold, strip_accents
 
 SEARCH_CONFIG = "french"
 SEARCH_VECTOR = (
@@ -117,13 +116,6 @@ def search_terms(query: str) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-@dataclass(frozen=True)
-class SearchOutcome:
-    queryset: QuerySet
-    # True when no brief has every word and the results have any of them instead.
-    relaxed: bool = False
-
-
 def apply_search(queryset: QuerySet, query: str, *, match_all: bool = True) -> QuerySet:
     """Briefs matching ``query``, annotated with ``rank`` (higher is better)."""
     query = query.strip()[:200]
@@ -131,7 +123,11 @@ def apply_search(queryset: QuerySet, query: str, *, match_all: bool = True) -> Q
         if not match_all:
             words = [w for w in re.split(r"\s+", query.replace('"', " ")) if w and w != "-"]
             query = " or ".join(words)
-        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        # As typed (matches the accented text, weighted) or without accents (matches the
+        # folded text): "velos" finds "vélos" and "vélos" finds a folded organisation name.
+        search_query = SearchQuery(
+            query, config=SEARCH_CONFIG, search_type="websearch"
+        ) | SearchQuery(strip_accents(query), config=SEARCH_CONFIG, search_type="websearch")
         return queryset.filter(search_vector=search_query).annotate(
             rank=SearchRank(F("search_vector"), search_query)
         )

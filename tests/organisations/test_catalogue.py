@@ -136,7 +136,7 @@ def test_full_text_search_fallback_finds_the_members_website(client: Client, cat
 
 
 def test_a_search_without_full_match_shows_partial_matches_and_says_so(client, catalogue) -> None:
-    response = client.get(URL, {"q": "vélos adhérents"})
+    response = client.get(URL, {"q": "vélo adhérents"})
     assert response.context["catalogue"].relaxed
     # The dashboard brief matches too: its organisation is the "Atelier Vélo Nantais".
     assert set(titles(response)) == {
