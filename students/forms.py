@@ -307,7 +307,7 @@ def skill_choices() -> tuple[list[Any], dict[str, Skill]]:
 
 
 class SkillRowForm(forms.Form):
-    skill = forms.ChoiceField(label=_("Skill"), required=False)
+    skill = forms.ChoiceField(label=_("Skill"))
     level = forms.TypedChoiceField(
         label=_("Level"),
         coerce=int,
@@ -337,6 +337,11 @@ def _deleted(form: forms.Form) -> bool:
 
 
 class BaseSkillFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove from my list")
+
     def clean(self) -> None:
         if any(self.errors):
             return

@@ -53,7 +53,6 @@ from .models import (
 from .selectors import RosterFilter
 from .tokens import ExpiredToken, InvalidToken
 
-LANGUAGE_NAMES = dict(LANGUAGES)
 # A join code is 8 characters from 32: guessing is hopeless, and failures are capped anyway.
 JOIN_ATTEMPTS = 10
 JOIN_WINDOW_SECONDS = 15 * 60
@@ -692,6 +691,6 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "completion": selectors.completion_of(profile),
             "skills": [s for s in profile.skills.all() if not s.wants_to_learn],
             "learning": [s for s in profile.skills.all() if s.wants_to_learn],
-            "languages": [LANGUAGE_NAMES.get(code, code) for code in profile.languages or []],
+            "languages": [name for code, name in LANGUAGES if code in (profile.languages or [])],
         },
     )
