@@ -84,12 +84,25 @@ SAMPLES: dict[str, dict[str, Any]] = {
 BY_EMAIL = {"organisation_invitation", "school_invitation", "cohort_invitation"}
 
 
-def emit(kind: str, *, recipient: User | None = None, email: str = "", n: int = 1) -> Notification:
+def emit(
+    kind: str,
+    *,
+    recipient: User | None = None,
+    email: str = "",
+    n: int = 1,
+    link: str | None = None,
+    context: dict[str, Any] | None = None,
+) -> Notification:
+    """Emit a realistic ``kind`` through notify(), as the app that owns the event would.
+
+    Reusable by any test (the browser journeys too): ``emit("application_received",
+    recipient=owner, link=application.get_absolute_url())``.
+    """
     return notify(
         kind=kind,
         recipient=recipient,
         email=email,
-        link=f"/somewhere/{kind}/{n}/",
-        context=SAMPLES[kind],
+        link=f"/somewhere/{kind}/{n}/" if link is None else link,
+        context={**SAMPLES[kind], **(context or {})},
         event_key=f"test:{kind}:{n}",
     )

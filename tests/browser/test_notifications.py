@@ -1,0 +1,94 @@
+"""The notification centre in Chromium: bell, centre, landing on the object, keyboard, a11y."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from notifications.models import Notification, NotificationPreference
+from notifications.tokens import make_unsubscribe_token
+from tests.factories import UserFactory
+from tests.notifications.samples import emit
+
+from .axe import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_bell_leads_to_the_object_and_the_count_drops(
+    page: Page, live_server, login_as
+) -> None:
+    owner = UserFactory.create(first_name="Sophie")
+    settings_path = reverse("accounts:settings")
+    # What organisations (#3) will emit when a moderator verifies the organisation.
+    emit(
+        "organisation_verified",
+        recipient=owner,
+        link=settings_path,
+        context={"organisation_name": "Les Jardins de Fives"},
+    )
+    emit("brief_published", recipient=owner, n=2, context={"brief_title": "Site vitrine"})
+    login_as(owner)
+
+    page.goto(live_server.url + reverse("dashboard"))
+    bell = page.get_by_role("link", name="Notifications, 2 non lues")
+    expect(bell).to_be_visible()
+    bell.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    entry = page.get_by_role("link", name="Votre organisation Les Jardins de Fives est vérifiée")
+    expect(entry).to_be_visible()
+    assert_accessible(page)
+
+    # Keyboard: reach the entry and open it; it is marked read on the way.
+    entry.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(re.escape(settings_path) + "$"))
+    expect(page.get_by_role("link", name="Notifications, 1 non lue")).to_be_visible()
+
+    # Back in the centre, the other one is marked read with the keyboard (htmx).
+    page.goto(live_server.url + reverse("notifications:list"))
+    button = page.get_by_role("button", name=re.compile("^Marquer comme lue"))
+    expect(button).to_have_count(1)
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Notifications, aucune non lue")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("^Marquer comme lue"))).to_have_count(0)
+    # Focus stays on the entry that changed rather than falling back to the page.
+    expect(page.get_by_role("link", name=re.compile("Site vitrine"))).to_be_focused()
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    assert_accessible(page)
+
+
+def test_email_settings_and_unsubscribing_signed_out(page: Page, live_server, login_as) -> None:
+    person = UserFactory.create()
+    login_as(person)
+    page.goto(live_server.url + reverse("notifications:preferences"))
+    assert_accessible(page)
+    group = page.get_by_role("group", name="Un étudiant postule à votre projet")
+    group.get_by_label("Dans un résumé quotidien").check()
+    page.get_by_role("button", name="Enregistrer mes réglages").click()
+    expect(page.get_by_text("Vos réglages de notifications sont enregistrés.")).to_be_visible()
+    assert NotificationPreference.objects.get(user=person).delivery == "digest"
+
+    page.context.clear_cookies()
+    token = make_unsubscribe_token(kind="brief_published", user_id=person.pk)
+    page.goto(live_server.url + reverse("notifications:unsubscribe", args=[token]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ne plus recevoir ces e-mails ?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Me désabonner").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Désabonnement enregistré")
+    assert_accessible(page)
+    assert NotificationPreference.objects.get(user=person, kind="brief_published").delivery == "off"
+
+    page.goto(live_server.url + reverse("notifications:unsubscribe", args=[token[:-3] + "abc"]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ce lien ne fonctionne pas")
+    assert_accessible(page)
+
+
+def test_an_empty_centre_says_what_comes_next(page: Page, live_server, login_as) -> None:
+    login_as(UserFactory.create())
+    page.goto(live_server.url + reverse("notifications:list"))
+    expect(page.get_by_role("heading", name="Aucune notification pour l'instant")).to_be_visible()
+    assert_accessible(page)
