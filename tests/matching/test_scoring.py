@@ -137,7 +137,7 @@ def worlds(draw: st.DrawFn) -> World:
     )
 
 
-AGREEMENT = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+AGREEMENT = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- The engine computes the documented formula -----------------------------------------
 
