@@ -38,12 +38,18 @@ class Audience(models.TextChoices):
     INVITATIONS = "invitations", _("Invitations and teams")
 
 
-def _parse_end_date(context: dict[str, Any]) -> dict[str, Any]:
-    # The emitter sends an ISO date (JSON has no dates); templates want a date to format.
-    value = context.get("end_date")
-    if isinstance(value, str) and value:
-        return {**context, "end_date": datetime.date.fromisoformat(value)}
-    return context
+def _dates(*keys: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The emitter sends ISO dates (JSON has none); templates want dates to format."""
+
+    def prepare(context: dict[str, Any]) -> dict[str, Any]:
+        prepared = dict(context)
+        for key in keys:
+            value = prepared.get(key)
+            if isinstance(value, str) and value:
+                prepared[key] = datetime.date.fromisoformat(value[:10])
+        return prepared
+
+    return prepare
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,8 @@ KINDS: dict[str, Kind] = {
             ("organisation_name", "inviter_name"),
             audience=Audience.INVITATIONS,
             can_digest=False,
+            # Optional: when the link stops working.
+            prepare=_dates("expires_at"),
         ),
         Kind(
             "brief_published",
@@ -127,6 +135,8 @@ KINDS: dict[str, Kind] = {
             ("school_name", "inviter_name"),
             audience=Audience.INVITATIONS,
             can_digest=False,
+            # Optional: when the link stops working.
+            prepare=_dates("expires_at"),
         ),
         Kind(
             "cohort_invitation",
@@ -134,6 +144,8 @@ KINDS: dict[str, Kind] = {
             ("cohort_name", "school_name", "inviter_name"),
             audience=Audience.INVITATIONS,
             can_digest=False,
+            # Optional: when the link stops working.
+            prepare=_dates("expires_at"),
         ),
         # Applications (#5).
         Kind(
@@ -196,7 +208,7 @@ KINDS: dict[str, Kind] = {
             _("Reminder: your project ends soon"),
             ("brief_title", "end_date"),
             audience=Audience.ORGANISATION,
-            prepare=_parse_end_date,
+            prepare=_dates("end_date"),
         ),
         Kind(
             "application_unanswered",

@@ -130,3 +130,12 @@ def test_sending_again_does_nothing() -> None:
     assert notification_deliver(notification_id=row.pk).sent
     assert not notification_deliver(notification_id=row.pk).sent
     assert len(mail.outbox) == 1
+
+
+def test_an_invitation_says_until_when_its_link_works() -> None:
+    row = emit(
+        "organisation_invitation", email="x@exemple.org", context={"expires_at": "2026-12-03"}
+    )
+    assert "Cette invitation est valable jusqu'au 3 décembre 2026." in render_email(row).text
+    without = emit("school_invitation", email="x@exemple.org")
+    assert "Si vous n'attendiez pas cette invitation" in render_email(without).text
