@@ -116,3 +116,16 @@ document.addEventListener("htmx:configRequest", function (event) {
     });
   });
 });
+
+// Skill picker inside a larger form (student profile): Enter in its search box searches at
+// once instead of submitting the whole form. Without JavaScript there is no picker anyway.
+document.addEventListener("keydown", function (event) {
+  var input = event.target;
+  if (event.key !== "Enter" || !input.matches || !input.matches(".skill-picker input[type=search]")) {
+    return;
+  }
+  if (input.form) {
+    event.preventDefault();
+    input.dispatchEvent(new Event("search", { bubbles: true }));
+  }
+});

@@ -1,0 +1,293 @@
+"""Main journeys of schools, cohorts and students, in Chromium (French, axe on every page):
+staff register a school and a cohort and share the code; a student joins with it and fills
+a skills profile with the picker, by keyboard; the staff dashboard shows the student; a CSV
+of 30 students with a BOM and semicolons is previewed, then imported; invitations."""
+
+import datetime
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.models import User
+from humanitech.roles import sync_moderator_group
+from matching.models import Cause, NeedCategorySkill, Skill, SkillRelation
+from matching.taxonomy_load import load_taxonomy
+from notifications.models import Notification
+from students import services
+from students.models import CohortInvitation, Enrolment, School, StudentProfile
+from tests.factories import UserFactory
+
+from .axe import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy(transactional_db: None) -> None:
+    # A transactional test empties every table when it ends, the migration-loaded taxonomy
+    # included: load it again for the journeys that follow (idempotent, well under 1 s).
+    if not Skill.objects.exists():
+        load_taxonomy(
+            skill_model=Skill,
+            relation_model=SkillRelation,
+            cause_model=Cause,
+            default_model=NeedCategorySkill,
+        )
+    sync_moderator_group()
+
+
+def _date(days: int) -> str:
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
+def test_staff_share_a_code_a_student_joins_and_fills_the_profile(
+    page: Page, live_server, login_as: Callable[[User], None]
+) -> None:
+    base = live_server.url
+    thomas = UserFactory(first_name="Thomas", last_name="Cassar", intent="school_staff")
+    login_as(thomas)
+
+    # Register the school from the dashboard.
+    page.goto(base + "/dashboard/")
+    page.get_by_role("link", name="Inscrire mon établissement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inscrire mon établissement")
+    assert_accessible(page)
+    page.get_by_label("Nom de l'école").fill("ISEN Lille")
+    page.get_by_label("École d'ingénieurs").check()
+    page.get_by_label("Ville", exact=True).fill("Lille")
+    page.get_by_role("button", name="Enregistrer l'école").click()
+
+    # Create the cohort: a backwards date range is refused beside the field, in French.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Créer une promotion")
+    page.get_by_label("Nom de la promotion").fill("Projets solidaires 2026")
+    page.get_by_label("Formation", exact=True).fill("Cycle ingénieur, 4e année")
+    page.get_by_label("Début des projets").fill(_date(10))
+    page.get_by_label("Fin des projets").fill(_date(5))
+    page.get_by_label("Heures attendues par étudiant").fill("80")
+    page.get_by_label("Un encadrant valide chaque candidature").check()
+    page.get_by_role("button", name="Créer la promotion").click()
+    expect(page.locator("#id_ends_on_error")).to_contain_text(
+        "La date de fin doit être postérieure à la date de début."
+    )
+    expect(page.get_by_label("Fin des projets")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+    page.get_by_label("Fin des projets").fill(_date(120))
+    page.get_by_role("button", name="Créer la promotion").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Projets solidaires 2026")
+    expect(page.get_by_text("Aucun étudiant pour l'instant")).to_be_visible()
+    code = page.locator(".join-code").inner_text()
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    assert_accessible(page)
+
+    # A student joins with the code typed loosely.
+    lea = UserFactory(first_name="Léa", last_name="Martin", intent="student")
+    page.context.clear_cookies()
+    login_as(lea)
+    page.goto(base + "/dashboard/")
+    page.get_by_role("link", name="Rejoindre ma promotion").click()
+    assert_accessible(page)
+    page.get_by_label("Code de la promotion").fill("AAAA-AAAA")
+    page.get_by_role("button", name="Rejoindre la promotion").click()
+    expect(page.locator("#id_code_error")).to_contain_text("ne correspond à aucune promotion")
+    page.get_by_label("Code de la promotion").fill(code.lower().replace("-", " "))
+    page.get_by_role("button", name="Rejoindre la promotion").click()
+
+    # Her profile: the picker finds Django by keyboard, a level is chosen, dates checked.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon profil")
+    expect(page.get_by_text("Vous avez rejoint Projets solidaires 2026")).to_be_visible()
+    expect(page.get_by_text("Profil complété à 0 %")).to_be_visible()
+    assert_accessible(page)
+    search = page.locator("#id_skills-0-skill-search")
+    search.fill("django")
+    result = page.locator("#id_skills-0-skill-results").get_by_role(
+        "button", name=re.compile("Django")
+    )
+    expect(result).to_be_visible()
+    search.press("Enter")  # Enter in the search box must not submit the whole profile
+    expect(page.get_by_text("Votre profil a été enregistré")).to_have_count(0)
+    page.wait_for_load_state("networkidle")  # the search Enter asked for is done
+    result.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_skills-0-skill")).to_be_focused()
+    django = Skill.objects.get(slug="django")
+    expect(page.locator("#id_skills-0-skill")).to_have_value(str(django.pk))
+    page.locator("#id_skills-0-level").select_option("3")
+    page.locator("#id_skills-1-skill").select_option(label="PostgreSQL")
+    page.locator("#id_skills-1-level").select_option("2")
+    page.locator("#id_skills-2-skill").select_option(label="React")
+    page.locator("#id_skills-2-wants_to_learn").check()
+    page.get_by_label("Heures par semaine que vous pouvez donner").fill("8")
+    page.get_by_label("Disponible à partir du").fill(_date(30))
+    page.get_by_label("Disponible jusqu'au").fill(_date(10))
+    page.locator("#id_city").fill("Lille")
+    page.locator("#id_postcode").fill("59000")
+    page.get_by_label("Numérique inclusif").check()
+    page.get_by_label("Les associations peuvent voir mon profil").check()
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+    expect(page.locator("#id_available_until_error")).to_contain_text("postérieure")
+    assert not StudentProfile.objects.get(user=lea).skills.exists()
+    assert_accessible(page)
+    page.get_by_label("Disponible jusqu'au").fill(_date(100))
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+    expect(page.get_by_text("Votre profil a été enregistré")).to_be_visible()
+    expect(page.locator(".completion-label")).to_contain_text("Profil complété à")
+    profile = StudentProfile.objects.get(user=lea)
+    assert {(s.skill.slug, s.level, s.wants_to_learn) for s in profile.skills.all()} == {
+        ("django", 3, False),
+        ("postgresql", 2, False),
+        ("react", 1, True),
+    }
+    assert profile.visibility_consented_at is not None
+    page.get_by_role("link", name="Voir mon profil").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Léa Martin")
+    expect(page.get_by_text("Les associations peuvent voir cette page")).to_be_visible()
+    assert_accessible(page)
+
+    # The staff dashboard shows her, with her skills and profile completion.
+    page.context.clear_cookies()
+    login_as(thomas)
+    page.goto(base + "/dashboard/")
+    page.get_by_role("link", name="Projets solidaires 2026").click()
+    row = page.get_by_role("row", name=re.compile("Léa Martin"))
+    expect(row).to_contain_text("Django")
+    expect(row).to_contain_text("PostgreSQL")
+    expect(row).not_to_contain_text("React")  # a wish is not a skill
+    expect(page.get_by_text("Aucune candidature pour l'instant")).to_be_visible()
+    assert_accessible(page)
+    row.get_by_role("link", name="Léa Martin").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Léa Martin")
+    expect(page.get_by_role("link", name=lea.email)).to_be_visible()
+
+
+def test_csv_with_bom_and_semicolons_is_previewed_then_imported(
+    page: Page, live_server, login_as: Callable[[User], None], tmp_path
+) -> None:
+    staff = UserFactory(first_name="Isabelle", last_name="Morel")
+    school = services.school_create(
+        name="Simplon Roubaix", kind=School.Kind.BOOTCAMP, city="Roubaix", acting_user=staff
+    )
+    cohort = services.cohort_create(
+        school=school,
+        details=services.CohortDetails(
+            name="Promo DWWM 2026",
+            programme="Titre professionnel",
+            starts_on=datetime.date.today(),
+            ends_on=datetime.date.today() + datetime.timedelta(days=70),
+            expected_hours=70,
+            application_policy="free",
+        ),
+        acting_user=staff,
+    )
+    existing = UserFactory(email="etudiant0@simplon.fr", first_name="Inès", last_name="Roux")
+    lines = ["courriel;prénom;nom;groupe"] + [
+        f"etudiant{i}@simplon.fr;Prénom{i};Nom{i};{'Matin' if i % 2 else 'Soir'}" for i in range(30)
+    ]
+    bad = tmp_path / "promo-erreurs.csv"
+    bad.write_bytes(("courriel;prénom\nlea@simplon.fr;Léa\n").encode())
+    good = tmp_path / "promo.csv"
+    good.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8"))
+
+    login_as(staff)
+    page.goto(f"{live_server.url}/cohorts/{cohort.pk}/")
+    page.get_by_role("link", name="Importer un fichier CSV").click()
+    assert_accessible(page)
+    page.get_by_label("Fichier CSV").set_input_files(str(bad))
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    expect(page.get_by_role("alert")).to_contain_text("Colonne manquante : « nom »")
+    assert_accessible(page)
+
+    page.get_by_label("Fichier CSV").set_input_files(str(good))
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérifier l'import")
+    expect(page.get_by_text("promo.csv : 30 étudiants lus")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("etudiant0@simplon.fr"))).to_contain_text(
+        "Inscrit"
+    )
+    expect(page.get_by_role("row", name=re.compile("etudiant7@simplon.fr"))).to_contain_text(
+        "Invité"
+    )
+    assert not CohortInvitation.objects.exists()  # nothing written before confirmation
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Importer 30 étudiants").click()
+    expect(
+        page.get_by_text("Import terminé : 1 étudiants inscrits, 29 invitations envoyées")
+    ).to_be_visible()
+    assert Enrolment.objects.filter(cohort=cohort, student=existing, group="Soir").exists()
+    assert CohortInvitation.objects.filter(cohort=cohort).count() == 29
+    assert Notification.objects.filter(kind="cohort_invitation").count() == 29
+    expect(page.get_by_role("heading", name="29 invitations en attente de réponse")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_invitations_pages_and_the_remaining_staff_pages(
+    page: Page, live_server, login_as: Callable[[User], None]
+) -> None:
+    base = live_server.url
+    staff = UserFactory(first_name="Thomas", last_name="Cassar")
+    school = services.school_create(
+        name="ISEN Lille", kind=School.Kind.ENGINEERING, city="Lille", acting_user=staff
+    )
+    cohort = services.cohort_create(
+        school=school,
+        details=services.CohortDetails(
+            name="Master Data 2026",
+            programme="Master 2",
+            starts_on=datetime.date.today(),
+            ends_on=datetime.date.today() + datetime.timedelta(days=90),
+            expected_hours=60,
+            application_policy="allocation",
+        ),
+        acting_user=staff,
+    )
+    login_as(staff)
+    for path, heading in [
+        ("/schools/", "Mes écoles et promotions"),
+        (f"/schools/{school.pk}/", "ISEN Lille"),
+        (f"/schools/{school.pk}/edit/", "Modifier l'école"),
+        (f"/cohorts/{cohort.pk}/edit/", "Modifier la promotion"),
+    ]:
+        page.goto(base + path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert_accessible(page)
+
+    # Invite a colleague, then a student, from the pages.
+    page.goto(f"{base}/schools/{school.pk}/")
+    page.get_by_role("link", name="Inviter un collègue").click()
+    assert_accessible(page)
+    page.get_by_label("Adresse de courriel de votre collègue").fill("claire@isen.fr")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(page.get_by_text("Une invitation a été envoyée à claire@isen.fr")).to_be_visible()
+    page.goto(f"{base}/cohorts/{cohort.pk}/")
+    page.get_by_role("link", name="Inviter par courriel").click()
+    assert_accessible(page)
+    page.get_by_label("Adresse de courriel de l'étudiant").fill("hugo@isen.fr")
+    page.get_by_role("button", name="Envoyer l'invitation", exact=True).click()
+    expect(page.get_by_text("Une invitation a été envoyée à hugo@isen.fr")).to_be_visible()
+
+    # The student opens the link from the email, signed out, then signed in.
+    link = Notification.objects.get(kind="cohort_invitation").link
+    page.context.clear_cookies()
+    page.goto(base + link)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Rejoindre la promotion Master Data 2026"
+    )
+    expect(page.get_by_role("link", name="Créer mon compte")).to_be_visible()
+    assert_accessible(page)
+    hugo = UserFactory(email="hugo@isen.fr", first_name="Hugo")
+    login_as(hugo)
+    page.goto(base + link)
+    page.get_by_role("button", name="Accepter l'invitation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon profil")
+    assert Enrolment.objects.filter(student=hugo, cohort=cohort).exists()
+    page.goto(base + link)
+    expect(page.get_by_role("alert")).to_contain_text("déjà été utilisée")
+    page.goto(base + "/dashboard/")
+    expect(page.get_by_text("Master Data 2026")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{base}/join/{cohort.join_code}/")
+    expect(page.get_by_text("Vous faites déjà partie de cette promotion.")).to_be_visible()
+    assert_accessible(page)
