@@ -14,10 +14,11 @@ class PlatformCounts:
 def platform_counts() -> PlatformCounts:
     # Each figure comes from the app that owns it; apps not built yet count nothing.
     from organisations import selectors as organisations
+    from students import selectors as students
 
     return PlatformCounts(
         organisations=organisations.count_verified_organisations(),
         published_briefs=organisations.count_published_briefs(),
-        students=0,
+        students=students.count_enrolled_students(),
         delivered_projects=organisations.count_delivered_briefs(),
     )

@@ -115,6 +115,12 @@ def cohort_invitation_from_token(*, token: str) -> CohortInvitation:
     return invitation
 
 
+def count_enrolled_students() -> int:
+    """Students the platform brings: people enrolled in at least one cohort, archived ones
+    included (a profile alone, without a school behind it, does not count)."""
+    return Enrolment.objects.values("student_id").distinct().count()
+
+
 # --- Student profiles ------------------------------------------------------------------------
 
 

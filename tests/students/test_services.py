@@ -474,3 +474,12 @@ def test_roles_cost_one_query_each(cast, django_assert_num_queries) -> None:
         assert _is_student(cast.student_a)
     with django_assert_num_queries(1):
         assert not _is_student(cast.staff_a)
+
+
+def test_home_page_counts_enrolled_students(cast) -> None:
+    from humanitech.stats import platform_counts
+
+    assert platform_counts().students == 2
+    Enrolment.objects.create(cohort=cast.cohort_b, student=cast.student_a, source="code")
+    StudentProfile.objects.create(user=UserFactory())  # a profile without a cohort: not counted
+    assert platform_counts().students == 2
