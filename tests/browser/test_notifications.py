@@ -92,3 +92,16 @@ def test_an_empty_centre_says_what_comes_next(page: Page, live_server, login_as)
     page.goto(live_server.url + reverse("notifications:list"))
     expect(page.get_by_role("heading", name="Aucune notification pour l'instant")).to_be_visible()
     assert_accessible(page)
+
+
+def test_mark_all_as_read_in_place(page: Page, live_server, login_as) -> None:
+    person = UserFactory.create()
+    for n in range(3):
+        emit("application_received", recipient=person, n=n)
+    login_as(person)
+    page.goto(live_server.url + reverse("notifications:list"))
+    expect(page.get_by_text("Nouveau", exact=True)).to_have_count(3)
+    page.get_by_role("button", name="Tout marquer comme lu").click()
+    expect(page.get_by_role("link", name="Notifications, aucune non lue")).to_be_visible()
+    expect(page.get_by_text("Nouveau", exact=True)).to_have_count(0)
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
