@@ -36,6 +36,11 @@ def _redis_reachable() -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.conf import settings
 
+    browser_dir = Path(__file__).parent / "browser"
+    for item in items:
+        # Everything under tests/browser/ drives Chromium (a conftest cannot set pytestmark).
+        if browser_dir in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
     reasons = {}
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         reasons["postgres"] = "needs PostgreSQL (set DATABASE_URL)"

@@ -7,9 +7,6 @@ from playwright.sync_api import ConsoleMessage, Page
 
 from accounts.models import User
 
-# Every browser test is a real journey against the live server, in Chromium.
-pytestmark = pytest.mark.browser
-
 
 @pytest.fixture(autouse=True)
 def _strict_page(page: Page) -> Iterator[None]:
