@@ -8,6 +8,7 @@ imports, visibility consent) go through the services and the site, never through
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from .models import (
@@ -119,3 +120,4 @@ class StudentProfileAdmin(admin.ModelAdmin):
     # Consent is given or withdrawn by the student only.
     readonly_fields = ["visible_to_organisations", "visibility_consented_at", "created_at"]
     inlines = [StudentSkillInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
