@@ -14,6 +14,7 @@ from matching.taxonomy import NeedCategory
 from . import search
 from .identifiers import as_department, fold
 from .models import Brief, WorkMode
+from .widgets import FastSelect
 
 
 class EffortBand:
@@ -71,6 +72,7 @@ class BriefFilter(django_filters.FilterSet):
         label=_("Skill"),
         choices=_skill_choices,
         method="filter_skill",
+        widget=FastSelect,
         empty_label=_("All skills"),
     )
     cause = django_filters.ModelChoiceFilter(
@@ -78,6 +80,7 @@ class BriefFilter(django_filters.FilterSet):
         queryset=Cause.objects.only("pk", "name_fr", "name_en"),
         field_name="organisation__causes",
         empty_label=_("All causes"),
+        widget=FastSelect,
     )
     work_mode = django_filters.MultipleChoiceFilter(
         label=_("Where"),

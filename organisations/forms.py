@@ -4,9 +4,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Cause, Skill
@@ -329,15 +331,24 @@ class BriefPracticalForm(forms.Form):
         return cleaned
 
 
-def grouped_skill_choices() -> list[tuple[str, Any]]:
-    """Active skills grouped by category for a <select> (one query)."""
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for skill in Skill.objects.filter(is_active=True).only("pk", "name_fr", "name_en", "category"):
-        groups.setdefault(skill.category, []).append((skill.pk, skill.name))
-    choices: list[tuple[Any, Any]] = [("", _("Choose a skill"))]
-    for category, label in SkillCategory.choices:
-        if category in groups:
-            choices.append((label, sorted(groups[category], key=lambda choice: choice[1])))
+SKILL_CHOICES_CACHE_SECONDS = 600
+
+
+def grouped_skill_choices() -> list[tuple[Any, Any]]:
+    """Active skills grouped by category for a <select>, cached per language for a few
+    minutes: a few hundred rows the catalogue would otherwise load on every page."""
+    key = f"organisations:skill-choices:v1:{get_language()}"
+    choices = cache.get(key)
+    if choices is None:
+        groups: dict[str, list[tuple[int, str]]] = {}
+        skills = Skill.objects.filter(is_active=True).only("pk", "name_fr", "name_en", "category")
+        for skill in skills:
+            groups.setdefault(skill.category, []).append((skill.pk, skill.name))
+        choices = [("", str(_("Choose a skill")))]
+        for category, label in SkillCategory.choices:
+            if category in groups:
+                choices.append((str(label), sorted(groups[category], key=lambda c: c[1])))
+        cache.set(key, choices, SKILL_CHOICES_CACHE_SECONDS)
     return choices
 
 
