@@ -375,11 +375,14 @@ class BriefSkillForm(forms.Form):
         if self.initial.get("skill"):
             # Rows already chosen show their name; only level, weight and removal change.
             skill_field.widget = forms.HiddenInput()
-        if "DELETE" in self.fields:
-            self.fields["DELETE"].label = _("Remove")
 
 
 class BaseBriefSkillFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+
     def clean(self) -> None:
         super().clean()
         if any(self.errors):

@@ -81,12 +81,28 @@ def _next_url(brief: Brief, step: str) -> str:
 
 # --- Public ------------------------------------------------------------------------------
 
+FACETS = (
+    "category",
+    "skill",
+    "cause",
+    "work_mode",
+    "place",
+    "effort",
+    "start_after",
+    "start_before",
+)
+
 
 @login_not_required
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Published briefs with facets and full-text search; htmx swaps only the results."""
     result = selectors.brief_catalogue(params=request.GET, page_number=request.GET.get("page"))
-    context = {"catalogue": result, "filterset": result.filterset, "page": result.page}
+    context = {
+        "catalogue": result,
+        "filterset": result.filterset,
+        "page": result.page,
+        "facets_active": any(request.GET.get(name) for name in FACETS),
+    }
     if request.htmx and request.htmx.target == "catalogue-results":  # type: ignore[attr-defined]
         return render(request, "organisations/catalogue_results.html", context)
     return render(request, "organisations/catalogue.html", context)

@@ -129,3 +129,14 @@ document.addEventListener("keydown", function (event) {
     input.dispatchEvent(new Event("search", { bubbles: true }));
   }
 });
+
+// Organisations app: filter panels marked data-open-wide start open on wide screens (on a
+// phone they stay folded so the results come first).
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.matchMedia || !window.matchMedia("(min-width: 60rem)").matches) {
+    return;
+  }
+  document.querySelectorAll("details[data-open-wide]").forEach(function (panel) {
+    panel.open = true;
+  });
+});
