@@ -214,3 +214,54 @@ def test_an_owner_invites_a_colleague_who_joins(page: Page, live_server, login_a
     expect(page.get_by_text("Bienvenue dans Toit Partagé !")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Toit Partagé")
     assert organisation.memberships.filter(user=karim, role="member").exists()
+
+
+def test_organisation_pages_are_accessible_in_french_and_english(
+    page: Page, live_server, login_as
+) -> None:
+    owner = UserFactory(first_name="Sophie", intent=User.Intent.ORGANISATION)
+    organisation = Organisation.objects.create(
+        name="Maison des Aidants",
+        legal_form="association",
+        rna="W941000001",
+        city="Créteil",
+        postcode="94000",
+        description="Nous soutenons les proches aidants.",
+        verification_state="rejected",
+        verification_reason="Le numéro RNA ne correspond pas.",
+    )
+    organisation.memberships.create(user=owner, role="owner")
+    draft = Brief.objects.create(
+        organisation=organisation,
+        title="Réserver le répit en ligne",
+        need_category="automation",
+        problem="Les aidants réservent par téléphone.",
+        state="rejected",
+        rejection_reason="Précisez les dates.",
+    )
+    base = live_server.url
+    login_as(UserFactory())
+    page.goto(base + "/organisations/")  # nobody's organisation yet: the empty state
+    expect(page.get_by_role("link", name="Inscrire mon organisation").first).to_be_visible()
+    assert_accessible(page)
+
+    login_as(owner)
+    for path, text in (
+        ("/dashboard/", "Maison des Aidants"),
+        (f"/organisations/{organisation.pk}/", "n'a pas pu être vérifiée"),
+        (f"/organisations/{organisation.pk}/edit/", "Modifier l'organisation"),
+        (f"/briefs/{draft.pk}/", "Précisez les dates."),
+        (f"/briefs/{draft.pk}/edit/outcome/", "Ce qui serait une réussite"),
+        (f"/briefs/{draft.pk}/edit/practical/", "Équipe, dates et lieu"),
+    ):
+        page.goto(base + path)
+        expect(page.get_by_text(text).first).to_be_visible()
+        assert_accessible(page)
+
+    page.get_by_role("button", name="English").click()
+    page.goto(base + "/briefs/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Digital projects of associations")
+    assert_accessible(page)
+    page.goto(f"{base}/organisations/{organisation.pk}/")
+    expect(page.get_by_text("Changes requested").first).to_be_visible()
+    assert_accessible(page)
