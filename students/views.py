@@ -115,7 +115,9 @@ def school_create(request: HttpRequest) -> HttpResponse:
 
 def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
     school = _school_for_staff(request, pk)
-    staff = school.staff.select_related("user").order_by("user__last_name", "user__first_name")
+    staff = list(
+        school.staff.select_related("user").order_by("user__last_name", "user__first_name")
+    )
     cohorts = selectors.schools_of_staff(user=_user(request)).get(pk=pk).cohorts.all()
     invitations = school.invitations.filter(
         accepted_at__isnull=True, revoked_at__isnull=True
@@ -129,6 +131,8 @@ def school_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "cohorts": cohorts,
             "invitations": invitations,
             "is_admin": school.my_role == SchoolStaff.Role.ADMIN,  # type: ignore[attr-defined]
+            # The last administrator cannot leave: the button is not offered.
+            "sole_admin": sum(1 for m in staff if m.role == SchoolStaff.Role.ADMIN) == 1,
             "now": timezone.now(),
         },
     )
