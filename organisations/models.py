@@ -223,9 +223,6 @@ class BriefQuerySet(models.QuerySet["Brief"]):
             Q(state__in=PUBLIC_STATES) | Q(organisation_id__in=_member_organisation_ids(user))
         )
 
-    def editable(self) -> "BriefQuerySet":
-        return self.filter(state__in=EDITABLE_STATES)
-
 
 class Brief(models.Model):
     """A digital need of an organisation, described for students."""
@@ -333,20 +330,6 @@ class Brief(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
-
-    @property
-    def is_remote(self) -> bool:
-        return self.work_mode == WorkMode.REMOTE
-
-    @property
-    def duration_weeks(self) -> int | None:
-        if self.start_date and self.end_date:
-            return max(1, round(((self.end_date - self.start_date).days + 1) / 7))
-        return None
-
-    @property
-    def starts_in_past(self) -> bool:
-        return self.start_date is not None and self.start_date < timezone.localdate()
 
 
 class BriefSkill(models.Model):
