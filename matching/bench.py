@@ -8,10 +8,13 @@ plain-Python reference. The last line holds the figures as key=value pairs so ru
 The floor is the skill term alone, as the engine itself computes it: for every chunk of
 students and every tile of briefs, the scipy CSR product (skill columns of the tile's brief
 matrix: tile × 4K credit columns) @ (dense credit block of the chunk: 4K × students), timed
-call by call (the credit blocks are built outside the timer), over the same chunks and tiles,
-so the full N × M matrix never exists there either. scipy's product is single-threaded; the
-floor is measured with one thread and, for a like-with-like ratio, with the batch's threads.
-Every timing is the best of --repeats runs: the machine is shared.
+call by call (the credit blocks are densified outside the timer), over the same chunks and
+tiles, so the full N × M matrix never exists there either.
+
+Timings are the best of --repeats runs, wall clock and, for single-threaded runs, the CPU time
+of the thread (time.thread_time): the machine is shared, and other processes stretch wall
+clocks but not the CPU a run uses. batch_vs_floor is the like-with-like ratio: one thread,
+CPU time; batch_vs_floor_wall is the threaded batch over the one-thread floor, wall clock.
 """
 
 from __future__ import annotations
@@ -143,45 +146,51 @@ def synthetic(n_students: int, n_briefs: int, seed: int = 0) -> Synthetic:
 # --- Measurements ------------------------------------------------------------------------------
 
 
-def _best(repeats: int, run: Callable[[], Any]) -> float:
-    times = []
+@dataclass(frozen=True)
+class Timing:
+    """Best of the repeats: wall-clock seconds, and CPU seconds of the calling thread (for a
+    single-threaded run, its cost whatever else the machine runs)."""
+
+    wall: float
+    cpu: float
+
+
+def _best(repeats: int, run: Callable[[], Any]) -> Timing:
+    walls, cpus = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.thread_time()
         run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.thread_time() - cpu)
+    return Timing(min(walls), min(cpus))
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
-def _floor(data: Synthetic, chunk: int, threads: int, repeats: int) -> float:
-    """Seconds of the bare skill product over the batch's chunks and tiles (see module doc)."""
+def _floor(data: Synthetic, chunk: int, threads: int, repeats: int) -> Timing:
+    """The bare skill product over the batch's chunks and tiles (see module doc)."""
     plan = data.briefs.plan(np.float32)
     n_credit = scoring.LEVEL_EXPERT * data.taxonomy.n_skills
     tiles = [scoring.sp.csr_array(matrix[: hi - lo][:, :n_credit]) for lo, hi, matrix in plan.tiles]
-    students = data.students
-    starts = list(range(0, len(students), chunk))
+    credit = data.students.credit_blocks(chunk, np.float32)  # the batch's own skill rows
 
-    credit = students.credit_blocks(chunk, np.float32)  # the batch's own skill rows
-
-    def credit_block(c: int) -> np.ndarray:
-        return credit[c].toarray()  # dense, C order: 4K × students of chunk c
-
-    def one_thread() -> float:
-        spent = 0.0
-        for c in range(len(starts)):
-            block = credit_block(c)
-            start = time.perf_counter()
+    def one_thread() -> Timing:
+        wall = cpu = 0.0
+        for block in credit:
+            dense = block.toarray()  # C order: 4K × the chunk's students, outside the timer
+            wall_start, cpu_start = time.perf_counter(), time.thread_time()
             for tile in tiles:
-                tile @ block
-            spent += time.perf_counter() - start
-        return spent
+                tile @ dense
+            wall += time.perf_counter() - wall_start
+            cpu += time.thread_time() - cpu_start
+        return Timing(wall, cpu)
 
     if threads == 1:
-        return min(one_thread() for _ in range(repeats))
-    blocks = [credit_block(c) for c in range(len(starts))]
+        runs = [one_thread() for _ in range(repeats)]
+        return Timing(min(r.wall for r in runs), min(r.cpu for r in runs))
+    blocks = [block.toarray() for block in credit]
 
     def run() -> None:
         queue = list(blocks)
@@ -207,13 +216,13 @@ def _floor(data: Synthetic, chunk: int, threads: int, repeats: int) -> float:
 
 @dataclass(frozen=True)
 class BatchFigures:
-    batch_s: float
-    batch_1t_s: float
-    floor_s: float
-    floor_threads_s: float
+    batch: Timing  # with the --threads workers (wall only is meaningful)
+    batch_1t: Timing  # one thread
+    floor: Timing  # one thread
+    floor_threads: Timing  # --threads workers (wall)
     peak_mb: float  # ru_maxrss of the whole process: interpreter, synthetic data, engine
     batch_alloc_mb: float  # tracemalloc: peak of what one top_k call allocates
-    prepare_s: float  # credit table, dense causes and brief plan: once per block, not timed above
+    prepare_s: float  # credit blocks, dense causes and brief plan: once per block, not timed above
 
 
 def _batch(data: Synthetic, threads: int, repeats: int) -> BatchFigures:
@@ -284,7 +293,7 @@ def _brief_record(block: scoring.BriefBlock, j: int) -> scoring.BriefRecord:
 
 
 def _reference(data: Synthetic, pairs: int, seed: int) -> tuple[float, float]:
-    """(seconds per pair of the plain-Python reference, its largest gap to the engine)."""
+    """(CPU seconds per pair of the plain-Python reference, its largest gap to the engine)."""
     from tests.matching.reference_scoring import reference_score  # the tests' own reference
 
     rng = np.random.default_rng(seed)
@@ -298,9 +307,9 @@ def _reference(data: Synthetic, pairs: int, seed: int) -> tuple[float, float]:
     }
     students = [_student_record(data.students, int(i)) for i in rows]
     briefs = [_brief_record(data.briefs, int(j)) for j in cols]
-    start = time.perf_counter()
+    start = time.thread_time()
     expected = [reference_score(s, b, related) for s, b in zip(students, briefs, strict=True)]
-    per_pair = (time.perf_counter() - start) / pairs
+    per_pair = (time.thread_time() - start) / pairs  # CPU seconds, like the batch's figure
     engine = scoring.score_pairs(data.students.subset(rows), data.briefs)[np.arange(pairs), cols]
     gap = max(
         (abs(e - g) if e is not None else (0.0 if np.isnan(g) else np.inf))
@@ -344,8 +353,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="best of this many runs")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    figures: dict[str, str] = {}
+    load = os.getloadavg()[0]
+    print(f"load average at start: {load:.2f} on {os.cpu_count()} cores (the machine is shared)")
     big: BatchFigures | None = None
     big_data: Synthetic | None = None
     for n, m in ((10_000, 2_000), (50_000, 10_000)):
@@ -354,18 +363,21 @@ def main(argv: list[str] | None = None) -> None:
         made = time.perf_counter() - start
         eligible = scoring.score_pairs(data.students.subset(np.arange(200)), data.briefs)
         result = _batch(data, args.threads, args.repeats)
-        pairs = n * m
+        b1, fl = result.batch_1t, result.floor
         print(
             f"{n:,} × {m:,}: data {made:.2f}s, {np.mean(~np.isnan(eligible)):.0%} of pairs "
-            f"eligible; blocks prepared in {result.prepare_s:.2f}s (once); "
-            f"batch (top 20 per student + top 50 per brief) "
-            f"{result.batch_s:.3f}s with {args.threads} threads, {result.batch_1t_s:.3f}s with 1 "
-            f"({result.batch_s / pairs * 1e9:.2f} ns/pair); floor {result.floor_s:.3f}s "
-            f"with 1 thread, {result.floor_threads_s:.3f}s with {args.threads}; "
-            f"ratio {result.batch_s / result.floor_s:.2f} (threads vs 1-thread floor), "
-            f"{result.batch_s / result.floor_threads_s:.2f} (like with like); "
-            f"peak RSS {result.peak_mb:.0f} MB (whole process), "
-            f"{result.batch_alloc_mb:.0f} MB allocated at most by the batch (tracemalloc)"
+            f"eligible, blocks prepared once in {result.prepare_s:.2f}s\n"
+            f"  batch, top 20 per student + top 50 per brief: {result.batch.wall:.3f}s wall "
+            f"with {args.threads} threads; {b1.wall:.3f}s wall, {b1.cpu:.3f}s CPU with 1 "
+            f"({b1.cpu / (n * m) * 1e9:.2f} ns/pair)\n"
+            f"  floor, bare skill product: {fl.wall:.3f}s wall, {fl.cpu:.3f}s CPU with 1 "
+            f"thread; {result.floor_threads.wall:.3f}s wall with {args.threads}\n"
+            f"  ratio {b1.cpu / fl.cpu:.2f} (1 thread, CPU time), "
+            f"{result.batch.wall / fl.wall:.2f} ({args.threads}-thread batch / 1-thread floor, "
+            f"wall), {result.batch.wall / result.floor_threads.wall:.2f} "
+            f"({args.threads} threads both, wall)\n"
+            f"  peak RSS {result.peak_mb:.0f} MB (whole process), "
+            f"{result.batch_alloc_mb:.0f} MB allocated at most by one batch (tracemalloc)"
         )
         big, big_data = result, data
     assert big is not None and big_data is not None
@@ -376,24 +388,29 @@ def main(argv: list[str] | None = None) -> None:
     )
     small = synthetic(10_000, 2_000, seed=args.seed)
     per_pair, gap = _reference(small, pairs=2_000, seed=args.seed)
-    engine_per_pair = big.batch_s / (len(big_data.students) * len(big_data.briefs))
+    engine_per_pair = big.batch_1t.cpu / (len(big_data.students) * len(big_data.briefs))
     print(
-        f"plain-Python reference: {per_pair * 1e6:.1f} µs/pair over 2,000 sampled pairs "
-        f"(largest gap to the engine {gap:.1e}); the batch spends "
-        f"{engine_per_pair * 1e9:.2f} ns/pair"
+        f"plain-Python reference: {per_pair * 1e6:.1f} µs CPU per pair over 2,000 sampled "
+        f"pairs (largest gap to the engine {gap:.1e}); the batch: "
+        f"{engine_per_pair * 1e9:.2f} ns CPU per pair"
     )
-    figures["prepare_s"] = f"{big.prepare_s:.3f}"
-    figures["batch_s"] = f"{big.batch_s:.3f}"
-    figures["batch_1thread_s"] = f"{big.batch_1t_s:.3f}"
-    figures["floor_s"] = f"{big.floor_s:.3f}"
-    figures["floor_threads_s"] = f"{big.floor_threads_s:.3f}"
-    figures["threads"] = str(args.threads)
-    figures["batch_vs_floor_like_threads"] = f"{big.batch_s / big.floor_threads_s:.2f}"
-    figures["batch_alloc_mb"] = f"{big.batch_alloc_mb:.0f}"
-    figures["batch_vs_floor"] = f"{big.batch_s / big.floor_s:.2f}"
-    figures["peak_mb"] = f"{big.peak_mb:.0f}"
-    figures["one_student_ms"] = f"{one_ms:.2f}"
-    figures["python_speedup"] = f"{per_pair / engine_per_pair:.0f}"
+    figures = {
+        "load": f"{load:.2f}",
+        "prepare_s": f"{big.prepare_s:.3f}",
+        "batch_wall_s": f"{big.batch.wall:.3f}",
+        "threads": str(args.threads),
+        "batch_1thread_wall_s": f"{big.batch_1t.wall:.3f}",
+        "batch_cpu_s": f"{big.batch_1t.cpu:.3f}",
+        "floor_wall_s": f"{big.floor.wall:.3f}",
+        "floor_cpu_s": f"{big.floor.cpu:.3f}",
+        "floor_threads_wall_s": f"{big.floor_threads.wall:.3f}",
+        "batch_vs_floor_wall": f"{big.batch.wall / big.floor.wall:.2f}",
+        "batch_alloc_mb": f"{big.batch_alloc_mb:.0f}",
+        "batch_vs_floor": f"{big.batch_1t.cpu / big.floor.cpu:.2f}",
+        "peak_mb": f"{big.peak_mb:.0f}",
+        "one_student_ms": f"{one_ms:.2f}",
+        "python_speedup": f"{per_pair / engine_per_pair:.0f}",
+    }
     print(" ".join(f"{key}={value}" for key, value in figures.items()))
 
 
