@@ -41,6 +41,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # Everything under tests/browser/ drives Chromium (a conftest cannot set pytestmark).
         if browser_dir in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+        # A transactional test ends by flushing every table, which would also wipe what the
+        # migrations loaded (skills taxonomy, moderators group) for the next one: restore it.
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
+                append=False,
+            )
     reasons = {}
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         reasons["postgres"] = "needs PostgreSQL (set DATABASE_URL)"
