@@ -60,13 +60,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         reasons["redis"] = "needs a reachable Redis (127.0.0.1:6379 or TEST_REDIS_URL)"
     if not Path(CHROMIUM).exists():
         reasons["browser"] = f"needs Chromium at {CHROMIUM}"
-    needed = {marker for item in items for marker in reasons if marker in item.keywords}
+    needed = {name for item in items for name in reasons if name in item.keywords}
     if REQUIRE_ALL and needed:
-        missing = "; ".join(reasons[marker] for marker in sorted(needed))
+        missing = "; ".join(reasons[name] for name in sorted(needed))
         raise pytest.UsageError(f"HUMANITECH_REQUIRE_ALL_TESTS=1 but: {missing}")
     for item in items:
-        for marker, reason in reasons.items():
-            if marker in item.keywords:
+        for name, reason in reasons.items():
+            if name in item.keywords:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
