@@ -1226,6 +1226,8 @@ def top_k(
     you do not need. threads > 1 scores chunks in parallel (numpy and scipy release the GIL).
     """
     _same_taxonomy(students, briefs)
+    if min(per_student, per_brief) < 0 or chunk < 1 or threads < 1 or (tile_rows or 1) < 1:
+        raise ValueError("k must be ≥ 0, chunk, tile_rows and threads ≥ 1")
     plan = briefs.plan(np.float32, tile_rows)
     batch = _Batch(plan, students, per_student, per_brief, chunk)
     batch.run(threads)

@@ -569,6 +569,12 @@ def test_blocks_refuse_inconsistent_input() -> None:
             StudentBlock.from_records(_taxonomy(), [_alice()]),
             BriefBlock.from_records(taxonomy, [_brief()]),
         )
+    with pytest.raises(ValueError, match="k must be"):
+        top_k(
+            StudentBlock.from_records(taxonomy, [_alice()]),
+            BriefBlock.from_records(taxonomy, []),
+            chunk=0,
+        )
     with pytest.raises(ValueError, match="similarities"):
         Taxonomy.build(skill_ids=[1, 2], related=[(1, 2, 1.0)])
 
