@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import taxonomy
 
 app_name = "matching"
 
 urlpatterns = [
-    path("skills/search/", views.skill_search_view, name="skill_search"),
+    path("skills/search/", taxonomy.skill_search_view, name="skill_search"),
 ]

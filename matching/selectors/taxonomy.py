@@ -3,8 +3,8 @@
 from django.core.cache import cache
 from django.db.models import QuerySet
 
-from .models import Skill
-from .taxonomy_search import match_skills
+from ..models import Skill
+from ..taxonomy_search import match_skills
 
 SKILL_INDEX_CACHE_KEY = "matching:skill-index:v1"
 

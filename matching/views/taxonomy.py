@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .selectors import skill_search
+from ..selectors import skill_search
 
 
 @require_GET

@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from .models import Cause, NeedCategorySkill, Skill, SkillRelation
-from .selectors import SKILL_INDEX_CACHE_KEY
-from .taxonomy_search import search_text
+from ..models import Cause, NeedCategorySkill, Skill, SkillRelation
+from ..selectors import SKILL_INDEX_CACHE_KEY
+from ..taxonomy_search import search_text
 
 
 class SkillRelationInline(admin.TabularInline):

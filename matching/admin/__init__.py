@@ -1,0 +1,2 @@
+# The admin of each concern registers itself on import.
+from . import taxonomy  # noqa: F401

@@ -1,0 +1,1 @@
+# Celery autodiscovery imports this package: each concern's tasks module registers here.
