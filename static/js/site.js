@@ -140,3 +140,52 @@ document.addEventListener("DOMContentLoaded", function () {
     panel.open = true;
   });
 });
+
+// Matching (favourites, cohort choices, rankings): a list marked data-keep-focus that htmx
+// swaps keeps keyboard focus on the button that was used (or, if that one is now disabled,
+// on another button of the same item, data-focus-group), and its data-status message is
+// read out by the page's live region (data-live-status).
+(function () {
+  "use strict";
+  var wanted = null;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || !elt.closest || !elt.closest("[data-keep-focus]")) {
+      return;
+    }
+    var active = document.activeElement;
+    var group = active && active.closest && active.closest("[data-focus-group]");
+    wanted = {
+      id: active && active.id,
+      group: group ? group.getAttribute("data-focus-group") : null,
+    };
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!wanted) {
+      return;
+    }
+    var target = wanted.id ? document.getElementById(wanted.id) : null;
+    if (!target || target.disabled) {
+      var item = wanted.group
+        ? document.querySelector('[data-focus-group="' + wanted.group + '"]')
+        : null;
+      target = item ? item.querySelector("button:not([disabled]), a[href]") : null;
+    }
+    wanted = null;
+    var zone = document.querySelector("[data-keep-focus]");
+    if (!target && zone) {
+      target = zone.querySelector("h2, h3") || zone;
+      target.setAttribute("tabindex", "-1");
+    }
+    if (target) {
+      target.focus();
+    }
+    var live = document.querySelector("[data-live-status]");
+    var status = zone && zone.getAttribute("data-status");
+    if (live && status) {
+      live.textContent = status.trim();
+    }
+  });
+})();
