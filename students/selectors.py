@@ -183,12 +183,18 @@ def enrolments_of_student(*, user: User) -> QuerySet[Enrolment]:
 
 @dataclass(frozen=True)
 class ApplicationFacts:
-    """Where a student stands with applications. Applications arrive with issue #5, which
-    fills these in from ``roster_application_facts`` and shows them as columns."""
+    """Where a student stands with applications made within one cohort, filled in by
+    ``roster_application_facts`` (the applications live in the matching app)."""
 
+    # Live applications (open or accepted; declined and withdrawn ones are history).
     applied: int = 0
     accepted: int = 0
+    # Holds a seat in a team: an accepted application or a published cohort allocation.
     placed: bool = False
+    # (brief title, state code, state label) of each live application, by title.
+    briefs: tuple[tuple[str, str, str], ...] = ()
+    # Titles of the briefs whose team the student is in.
+    teams: tuple[str, ...] = ()
 
 
 NO_APPLICATION = ApplicationFacts()
@@ -209,8 +215,14 @@ class RosterRow:
 
 
 def roster_application_facts(*, cohort: Cohort, student_ids: Sequence[int]) -> dict[int, Any]:
-    """Application facts per student id. Until applications exist (issue #5) nobody has any."""
-    return {}
+    """``ApplicationFacts`` per student id (students without any are left out), one query.
+
+    Applications belong to the matching app, which reads this app and not the reverse: the
+    import stays inside the function (a read), so students never imports matching when it
+    loads."""
+    from matching.selectors.applications import roster_application_facts as facts_for
+
+    return facts_for(cohort=cohort, student_ids=student_ids)
 
 
 class RosterFilter:
@@ -229,6 +241,12 @@ class Roster:
     visible_profiles: int
     without_application: int
     groups: list[str]
+    # Students holding a seat in a team (accepted application or published allocation).
+    placed: int = 0
+
+    @property
+    def with_application(self) -> int:
+        return self.students - self.without_application
 
 
 def cohort_roster(*, cohort: Cohort, group: str = "", show: str = RosterFilter.ALL) -> Roster:
@@ -272,5 +290,6 @@ def cohort_roster(*, cohort: Cohort, group: str = "", show: str = RosterFilter.A
             1 for row in every if row.profile and row.profile.visible_to_organisations
         ),
         without_application=sum(1 for row in every if not row.applications.applied),
+        placed=sum(1 for row in every if row.applications.placed),
         groups=sorted({row.enrolment.group for row in every if row.enrolment.group}),
     )

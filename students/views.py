@@ -421,6 +421,9 @@ def cohort_export(request: HttpRequest, pk: int) -> HttpResponse:
         _("Postcode"),
         _("Visible to organisations"),
         _("Applications"),
+        _("Applied to"),
+        _("Accepted applications"),
+        _("Team"),
         _("Enrolled on"),
     ]
     rows = [
@@ -443,6 +446,9 @@ def cohort_export(request: HttpRequest, pk: int) -> HttpResponse:
             row.profile.postcode if row.profile else "",
             _("yes") if row.profile and row.profile.visible_to_organisations else _("no"),
             row.applications.applied,
+            ", ".join(f"{title} ({label})" for title, _state, label in row.applications.briefs),
+            row.applications.accepted,
+            ", ".join(row.applications.teams),
             timezone.localtime(row.enrolment.enrolled_at).date().isoformat(),
         ]
         for row in roster.rows

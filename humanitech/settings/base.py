@@ -204,6 +204,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Applications: nudge organisations about applications unanswered for a week, and about
+    # projects in progress whose deadline is a week away (each reminder once).
+    "matching-remind-unanswered-applications": {
+        "task": "matching.tasks.applications.remind_unanswered_applications",
+        "schedule": crontab(hour=9, minute=0),
+        "options": {"expires": 3600},
+    },
+    "matching-remind-briefs-ending-soon": {
+        "task": "matching.tasks.applications.remind_briefs_ending_soon",
+        "schedule": crontab(hour=9, minute=5),
+        "options": {"expires": 3600},
+    },
     # The outbox sweep: queue again the notifications whose Celery message was lost.
     "notifications-requeue-stuck": {
         "task": "notifications.tasks.requeue_stuck_notifications",

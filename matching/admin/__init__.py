@@ -1,2 +1,3 @@
 # The admin of each concern registers itself on import.
 from . import taxonomy  # noqa: F401
+from . import applications  # noqa: F401

@@ -1,4 +1,4 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,48 @@ class ApplicationState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Still waiting for a decision: the student may withdraw, the organisation may decide.
+OPEN_STATES = frozenset(
+    {ApplicationState.AWAITING_APPROVAL, ApplicationState.SUBMITTED, ApplicationState.SHORTLISTED}
+)
+# What the organisation decides on (it never sees an application awaiting school approval).
+DECIDABLE_STATES = frozenset({ApplicationState.SUBMITTED, ApplicationState.SHORTLISTED})
+# "Live" applications: open or accepted (declined and withdrawn ones are history).
+LIVE_STATES = OPEN_STATES | {ApplicationState.ACCEPTED}
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    """Who may see which application. Views and selectors start from these, so an
+    application outside them is a 404, never a leak."""
+
+    def of_student(self, user: Any) -> "ApplicationQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(student=user)
+
+    def received_by(self, user: Any) -> "ApplicationQuerySet":
+        """Applications to the briefs of the person's organisations, once the organisation
+        may see them: submitted directly or approved by the school (``submitted_at``)."""
+        if not user.is_authenticated:
+            return self.none()
+        from organisations.models import OrganisationMembership
+
+        organisations = OrganisationMembership.objects.filter(user=user).values("organisation_id")
+        return self.filter(brief__organisation_id__in=organisations, submitted_at__isnull=False)
+
+    def supervised_by(self, user: Any) -> "ApplicationQuerySet":
+        """Applications made within cohorts of the schools where the person is staff."""
+        if not user.is_authenticated:
+            return self.none()
+        from students.models import SchoolStaff
+
+        schools = SchoolStaff.objects.filter(user=user).values("school_id")
+        return self.filter(enrolment__cohort__school_id__in=schools)
+
+    def open(self) -> "ApplicationQuerySet":
+        return self.filter(state__in=OPEN_STATES)
 
 
 class Application(models.Model):
@@ -65,6 +107,8 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated on"), auto_now=True)
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -77,6 +121,15 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} → {self.brief}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def refused_by_school(self) -> bool:
+        """Declined before the organisation saw it: the school did not approve it."""
+        return self.state == ApplicationState.DECLINED and self.submitted_at is None
 
 
 class TeamMember(models.Model):

@@ -1,1 +1,2 @@
 # Celery autodiscovery imports this package: each concern's tasks module registers here.
+from . import applications  # noqa: F401
