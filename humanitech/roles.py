@@ -104,6 +104,10 @@ MODERATOR_PERMISSIONS = [
     "organisations.view_briefskill",
     "organisations.verify_organisation",
     "organisations.moderate_brief",
+    # Recompute runs of the recommendations: moderators follow them and start one by hand
+    # ("adding" a run is starting it); the scores themselves stay out of the admin.
+    "matching.view_recomputerun",
+    "matching.add_recomputerun",
 ]
 
 

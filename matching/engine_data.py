@@ -321,13 +321,14 @@ def _briefs(briefs: Any) -> QuerySet[Brief]:
     return Brief.objects.filter(pk__in=sorted(ids))
 
 
-def team_size_subquery() -> Coalesce:
-    """The number of seats taken in a brief's team (an annotation for ``Brief`` querysets)."""
+def team_size_subquery(outer: str = "pk") -> Coalesce:
+    """The number of seats taken in a brief's team, as an annotation: ``outer`` names the
+    brief's id in the annotated queryset ("pk" for briefs, "brief_id" for rows about one)."""
     from .models import TeamMember
 
     return Coalesce(
         Subquery(
-            TeamMember.objects.filter(brief=OuterRef("pk"))
+            TeamMember.objects.filter(brief=OuterRef(outer))
             .order_by()
             .values("brief")
             .annotate(n=Count("pk"))

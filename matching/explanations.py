@@ -114,18 +114,23 @@ def band_of(score: float | None) -> tuple[str, str]:
     return "low", _("Partial match")
 
 
-def _skills_line(explanation: Explanation, names: TaxonomyData) -> ExplanationLine:
+def _coverage(explanation: Explanation) -> str:
+    """The headline: how many of the required skills the student covers."""
     covered = len(explanation.skills_covered)
     total = covered + len(explanation.skills_missing)
     if total == 0:
-        text = _("No particular skill required")
-    elif total == 1:
-        text = _("Covers the required skill") if covered else _("Does not have the required skill")
-    else:
-        text = _("Covers %(covered)s of the %(total)s required skills") % {
-            "covered": covered,
-            "total": total,
-        }
+        return _("No particular skill required")
+    if total == 1:
+        return _("Covers the required skill") if covered else _("Does not have the required skill")
+    return _("Covers %(covered)s of the %(total)s required skills") % {
+        "covered": covered,
+        "total": total,
+    }
+
+
+def _skills_line(explanation: Explanation, names: TaxonomyData) -> ExplanationLine:
+    total = len(explanation.skills_covered) + len(explanation.skills_missing)
+    text = _coverage(explanation)
     if explanation.skills_missing and total > 1:
         missing = [
             _("%(skill)s (%(level)s)")
@@ -243,7 +248,7 @@ def word_explanation(
         score=score,
         band=band,
         band_label=band_label,
-        headline=skills.text,
+        headline=_coverage(explanation),
         lines=lines,
         exclusion=str(EXCLUSION_PHRASES[explanation.excluded]) if explanation.excluded else "",
     )

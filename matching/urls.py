@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import applications, favourites, taxonomy
+from .views import recommendations as recommendation_views
 
 app_name = "matching"
 
@@ -50,5 +51,12 @@ urlpatterns = [
     ),
     path(
         "applications/<int:pk>/refuse/", applications.application_refuse, name="application_refuse"
+    ),
+    # --- Recommendations (issue #5 part A) ---
+    path("recommendations/", recommendation_views.recommendations, name="recommendations"),
+    path(
+        "briefs/<int:pk>/recommended-students/",
+        recommendation_views.brief_recommendations,
+        name="brief_recommendations",
     ),
 ]

@@ -228,6 +228,24 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 3600},
     },
+    # Matching recommendations: the whole table of top matches every night, a debounced
+    # refresh of what changed every 5 minutes (nothing to do: one query), and on Monday
+    # morning the "new projects for you" message.
+    "matching-recompute-nightly": {
+        "task": "matching.tasks.recommendations.recompute_nightly",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3600},
+    },
+    "matching-recompute-if-changed": {
+        "task": "matching.tasks.recommendations.recompute_if_changed",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+    "matching-new-briefs-weekly": {
+        "task": "matching.tasks.recommendations.notify_new_briefs_weekly",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=0),
+        "options": {"expires": 3600},
+    },
 }
 
 SESSION_COOKIE_AGE = 12 * 3600

@@ -1,2 +1,3 @@
 # Celery autodiscovery imports this package: each concern's tasks module registers here.
 from . import applications  # noqa: F401
+from . import recommendations  # noqa: F401

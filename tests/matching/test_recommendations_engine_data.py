@@ -313,10 +313,11 @@ def test_the_explanation_in_french(cast) -> None:
     worded = word_explanation(explanation)
 
     assert worded.score == round(explanation.score)
-    assert worded.headline == (
+    assert worded.headline == "Couvre 2 des 3 compétences recherchées"
+    skills, availability, place, shared = worded.lines
+    assert skills.text == (
         "Couvre 2 des 3 compétences recherchées ; manque Swift (niveau intermédiaire)"
     )
-    skills, availability, place, shared = worded.lines
     assert skills.details == ("PostgreSQL au niveau intermédiaire, niveau avancé demandé",)
     assert availability.text == (
         "Disponible 8 h/semaine × 11 semaines = 88 h pour 80 h nécessaires"

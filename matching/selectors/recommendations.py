@@ -1,0 +1,426 @@
+"""Reads of the recommendations: "Missions pour vous" for a student, "Profils recommandés"
+for a brief, and the published briefs as one engine block (cached).
+
+Pages read the ``MatchScore`` table the batch job fills (``services.recommendations``) and
+score on the fly when the table cannot answer: a student with no rows yet or whose profile
+changed since they were computed, or filters the stored top 20 cannot serve. Either way a
+page runs a constant number of queries, and explanations are computed for the pairs shown
+only. A student only ever reads their own scores: every read here starts from the user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from ..engine_data import (
+    brief_block,
+    explanations_for,
+    student_block,
+    taxonomy_data,
+    team_size_subquery,
+)
+from ..models import Application, CohortBrief, MatchScore, RecomputeRun
+from ..scoring import (
+    BriefBlock,
+    Explanation,
+    StudentBlock,
+    explain,
+    recommend_for_student,
+    top_k_for_briefs,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from humanitech.roles import Roles
+    from organisations.models import Brief, Organisation
+    from students.models import StudentProfile
+
+#: What the batch keeps: the best briefs of each student, the best students of each brief.
+STUDENT_TOP_K: Final = 20
+BRIEF_TOP_K: Final = 50
+PAGE_SIZE: Final = 10
+#: "Hide low matches" hides scores under this (the "fair match" band of the badge).
+LOW_MATCH_BELOW: Final = 45
+PUBLISHED_BLOCK_TTL: Final = 3600
+
+
+# --- The published briefs as one engine block --------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class PublishedBriefs:
+    """Every published brief as an engine block (open or full: ``block.open``), with what the
+    filters of "Missions pour vous" need, aligned with the block's rows."""
+
+    version: str
+    block: BriefBlock
+    need_category: np.ndarray  # str codes
+    published_at: np.ndarray  # POSIX seconds
+
+    @property
+    def taxonomy(self) -> Any:
+        return self.block.taxonomy
+
+
+_memo_lock = threading.Lock()
+# One block per process at most (the latest version), so the memo never grows.
+_memo: dict[str, PublishedBriefs] = {}
+
+
+def published_briefs_version() -> str:
+    """Changes whenever the published set, a published brief, its organisation or its team
+    changes (2 queries). Includes today's date: the engine's default dates depend on it."""
+    from organisations.models import Brief
+    from organisations.workflow import BriefState
+
+    from ..models import TeamMember
+
+    briefs = Brief.objects.published().aggregate(
+        n=Count("pk"),
+        ids=Sum("pk"),
+        changed=Max("updated_at"),
+        organisations=Max("organisation__updated_at"),
+    )
+    seats = TeamMember.objects.filter(brief__state=BriefState.PUBLISHED).aggregate(
+        n=Count("pk"), ids=Sum("pk")
+    )
+    facts = [*briefs.values(), *seats.values(), timezone.localdate()]
+    return hashlib.blake2b(repr(facts).encode(), digest_size=12).hexdigest()
+
+
+def _build_published(version: str, *, refresh_taxonomy: bool = False) -> PublishedBriefs:
+    from organisations.models import Brief
+
+    taxonomy = taxonomy_data(refresh=refresh_taxonomy).taxonomy
+    published = Brief.objects.published()
+    block = brief_block(published, taxonomy=taxonomy)
+    facts = {
+        pk: (category, at.timestamp() if at else 0.0)
+        for pk, category, at in published.values_list("pk", "need_category", "published_at")
+    }
+    ids = block.ids.tolist()
+    block.plan()  # compiled once, kept inside the block (and in the cache with it)
+    return PublishedBriefs(
+        version=version,
+        block=block,
+        need_category=np.asarray([facts[pk][0] for pk in ids], dtype=object),
+        published_at=np.asarray([facts[pk][1] for pk in ids], np.float64),
+    )
+
+
+def published_briefs(*, refresh_taxonomy: bool = False) -> PublishedBriefs:
+    """The published briefs' block: this process's copy when its version is current, else
+    the Django cache's (shared by every process), else built (5 queries) and cached.
+
+    Build the students scored against it with ``taxonomy=published.taxonomy``.
+    """
+    version = published_briefs_version()
+    with _memo_lock:
+        held = _memo.get("published")
+    if held is not None and held.version == version and not refresh_taxonomy:
+        return held
+    key = f"matching:published-briefs:{version}"
+    published: PublishedBriefs | None = None if refresh_taxonomy else cache.get(key)
+    if published is None:
+        published = _build_published(version, refresh_taxonomy=refresh_taxonomy)
+        cache.set(key, published, PUBLISHED_BLOCK_TTL)
+    with _memo_lock:
+        _memo["published"] = published
+    return published
+
+
+def _student_against(
+    published: PublishedBriefs, students: Any
+) -> tuple[PublishedBriefs, StudentBlock]:
+    """A student block on the published block's taxonomy; a skill newer than that taxonomy
+    (added in the admin a moment ago) rebuilds both once."""
+    try:
+        return published, student_block(students, taxonomy=published.taxonomy)
+    except KeyError:
+        fresh = published_briefs(refresh_taxonomy=True)
+        return fresh, student_block(students, taxonomy=fresh.taxonomy)
+
+
+# --- "Missions pour vous" ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecommendationFilters:
+    need_category: str = ""
+    work_mode: str = ""
+    hide_low: bool = False
+
+    @property
+    def narrows_the_catalogue(self) -> bool:
+        """Filters the stored top 20 cannot serve (they would leave too few)."""
+        return bool(self.need_category or self.work_mode)
+
+    @property
+    def min_score(self) -> float:
+        return float(LOW_MATCH_BELOW) if self.hide_low else 0.0
+
+
+@dataclass(frozen=True)
+class RecommendedBrief:
+    brief: Brief
+    score: float
+    explanation: Explanation | None
+
+
+class ProfileState:
+    READY = "ready"
+    NO_PROFILE = "no_profile"
+    NO_SKILLS = "no_skills"
+
+
+@dataclass(frozen=True)
+class StudentRecommendations:
+    state: str
+    page: Page | None = None
+    source: str = ""  # "table" (the batch's rows) or "live" (scored for this page)
+    items: list[RecommendedBrief] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count if self.page is not None else 0
+
+
+def _profile_with_skill_count(user: User) -> StudentProfile | None:
+    from students.models import StudentProfile
+
+    return (
+        StudentProfile.objects.filter(user=user)
+        .annotate(held=Count("skills", filter=Q(skills__wants_to_learn=False)))
+        .only("pk", "user_id", "updated_at")
+        .first()
+    )
+
+
+def _table_rows(user: User, profile: StudentProfile) -> list[tuple[int, float]] | None:
+    """The student's stored top briefs that are still open, best first; None when the table
+    cannot answer (no rows, or the profile changed after they were computed)."""
+    from organisations.workflow import BriefState
+
+    rows = list(
+        MatchScore.objects.filter(student=user, student_rank__isnull=False)
+        .annotate(team_size=team_size_subquery("brief_id"))
+        .order_by("student_rank")
+        .values_list(
+            "brief_id", "score", "computed_at", "brief__state", "brief__team_max", "team_size"
+        )
+    )
+    if not rows or min(r[2] for r in rows) < profile.updated_at:
+        return None
+    return [
+        (brief_id, score)
+        for brief_id, score, _at, state, team_max, team_size in rows
+        if state == BriefState.PUBLISHED and team_size < team_max
+    ]
+
+
+def _live_ranking(
+    user: User, filters: RecommendationFilters
+) -> tuple[list[tuple[int, float]], PublishedBriefs, StudentBlock]:
+    published, students = _student_against(published_briefs(), [user])
+    block = published.block
+    if not len(students) or not len(block):
+        return [], published, students
+    ranked = recommend_for_student(students, 0, block, k=len(block))
+    keep = np.ones(len(block), np.bool_)
+    if filters.need_category:
+        keep &= published.need_category == filters.need_category
+    if filters.work_mode:
+        from ..scoring import WorkMode
+
+        keep &= block.mode == int(WorkMode.from_code(filters.work_mode))
+    chosen = [(r.brief_id, r.score) for r in ranked if keep[r.brief_index]]
+    return chosen[:STUDENT_TOP_K], published, students
+
+
+def student_recommendations(
+    *, user: User, filters: RecommendationFilters, page_number: Any = 1
+) -> StudentRecommendations:
+    """The student's best open briefs (at most ``STUDENT_TOP_K``), a page of them with their
+    explanations. 7–12 queries whatever the number of briefs and students."""
+    from organisations.models import Brief
+    from organisations.selectors import briefs_with_card_data
+
+    profile = _profile_with_skill_count(user)
+    if profile is None:
+        return StudentRecommendations(state=ProfileState.NO_PROFILE)
+    if not profile.held:  # type: ignore[attr-defined]
+        return StudentRecommendations(state=ProfileState.NO_SKILLS)
+
+    ranked = None if filters.narrows_the_catalogue else _table_rows(user, profile)
+    source = "table"
+    live: tuple[PublishedBriefs, StudentBlock] | None = None
+    if ranked is None:
+        ranked, published, students = _live_ranking(user, filters)
+        live, source = (published, students), "live"
+    ranked = [(pk, score) for pk, score in ranked if score >= filters.min_score]
+
+    page = Paginator(ranked, PAGE_SIZE).get_page(page_number)
+    ids = [pk for pk, _score in page.object_list]
+    briefs = {b.pk: b for b in briefs_with_card_data(Brief.objects.filter(pk__in=ids))}
+    if live is not None:
+        published, students = live
+        index = {int(b): j for j, b in enumerate(published.block.ids)}
+        explanations = {
+            (user.pk, pk): explain(students, 0, published.block, index[pk]) for pk in ids
+        }
+    else:
+        explanations = explanations_for([(user.pk, pk) for pk in ids])
+    items = [
+        RecommendedBrief(briefs[pk], score, explanations.get((user.pk, pk)))
+        for pk, score in page.object_list
+        if pk in briefs
+    ]
+    return StudentRecommendations(state=ProfileState.READY, page=page, source=source, items=items)
+
+
+# --- "Profils recommandés" for a brief ---------------------------------------------------------
+
+
+def students_linked_to_organisation(*, organisation: Organisation) -> QuerySet[Any]:
+    """User ids of the students of "a cohort working with the organisation": enrolled in an
+    active cohort to which one of its briefs is opened (``CohortBrief``), or who applied to
+    one of its briefs. They appear in "Profils recommandés" even if their profile is not
+    opted in to be visible to organisations (the profile page itself stays closed then)."""
+    from accounts.models import User
+    from students.models import Enrolment
+
+    cohorts = CohortBrief.objects.filter(brief__organisation=organisation).values("cohort_id")
+    return User.objects.filter(
+        Exists(Enrolment.objects.active().filter(student=OuterRef("pk"), cohort_id__in=cohorts))
+        | Exists(
+            Application.objects.filter(student=OuterRef("pk"), brief__organisation=organisation)
+        )
+    ).values("pk")
+
+
+@dataclass(frozen=True)
+class RecommendedStudent:
+    student: User
+    score: float
+    explanation: Explanation | None
+    profile_pk: int | None  # set when the viewer may open the profile page
+    linked: bool  # from a cohort working with the organisation
+
+
+@dataclass(frozen=True)
+class BriefRecommendations:
+    is_open: bool
+    page: Page | None = None
+    items: list[RecommendedStudent] = field(default_factory=list)
+    pending: bool = False  # published after the last batch run: the list fills in shortly
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count if self.page is not None else 0
+
+
+def _linked_scores(brief: Brief) -> dict[int, float]:
+    """Scores of the organisation's linked students for this brief, computed now (they may
+    not be in the table: its per-brief lists hold opted-in students only)."""
+    from students.models import StudentProfile
+
+    profiles = StudentProfile.objects.filter(
+        user__in=students_linked_to_organisation(organisation=brief.organisation),
+        user__is_active=True,
+    )
+    taxonomy = taxonomy_data().taxonomy
+    students = student_block(profiles, taxonomy=taxonomy)
+    briefs = brief_block([brief.pk], taxonomy=taxonomy)
+    if not len(students):
+        return {}
+    best = top_k_for_briefs(students, briefs, k=min(BRIEF_TOP_K, len(students)))
+    return {
+        int(students.ids[i]): float(s)
+        for i, s in zip(best.indices[0], best.scores[0], strict=True)
+        if i >= 0
+    }
+
+
+def _visible_rows(brief: Brief) -> dict[int, float]:
+    return dict(
+        MatchScore.objects.filter(
+            brief=brief,
+            brief_rank__isnull=False,
+            student__student_profile__visible_to_organisations=True,
+            student__is_active=True,
+        ).values_list("student_id", "score")
+    )
+
+
+def _pending(brief: Brief, rows: dict[int, float]) -> bool:
+    if rows:
+        return False
+    last = (
+        RecomputeRun.objects.filter(state=RecomputeRun.State.DONE)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    return last is None or (brief.updated_at is not None and brief.updated_at > last)
+
+
+def brief_recommendations(
+    *, brief: Brief, viewer: User, roles: Roles | None = None, page_number: Any = 1
+) -> BriefRecommendations:
+    """Students to suggest for a brief, best first: the stored top students who opted in to
+    be visible, and the students of cohorts working with the organisation (scored now). The
+    caller has checked that ``viewer`` belongs to the brief's organisation."""
+    from accounts.models import User
+    from organisations.workflow import BriefState
+    from students.models import StudentProfile, StudentSkill
+
+    if brief.state != BriefState.PUBLISHED:
+        return BriefRecommendations(is_open=False)
+    visible = _visible_rows(brief)
+    linked = _linked_scores(brief)
+    merged = {**visible, **linked}
+    ranked = sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+    page = Paginator(ranked, PAGE_SIZE).get_page(page_number)
+    ids = [pk for pk, _score in page.object_list]
+    users = {
+        u.pk: u
+        for u in User.objects.filter(pk__in=ids)
+        .select_related("student_profile")
+        .prefetch_related(
+            Prefetch(
+                "student_profile__skills",
+                queryset=StudentSkill.objects.held()
+                .select_related("skill")
+                .order_by("-level", "skill__name_fr"),
+            )
+        )
+    }
+    may_open = dict(
+        StudentProfile.objects.visible_to(viewer, roles=roles)
+        .filter(user_id__in=ids)
+        .values_list("user_id", "pk")
+    )
+    explanations = explanations_for([(pk, brief.pk) for pk in ids])
+    items = [
+        RecommendedStudent(
+            student=users[pk],
+            score=score,
+            explanation=explanations.get((pk, brief.pk)),
+            profile_pk=may_open.get(pk),
+            linked=pk in linked,
+        )
+        for pk, score in page.object_list
+        if pk in users
+    ]
+    return BriefRecommendations(
+        is_open=True, page=page, items=items, pending=_pending(brief, visible)
+    )
