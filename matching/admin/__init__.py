@@ -1,4 +1,6 @@
 # The admin of each concern registers itself on import.
-from . import taxonomy  # noqa: F401
-from . import applications  # noqa: F401
-from . import recommendations  # noqa: F401
+from . import (
+    applications,  # noqa: F401
+    recommendations,  # noqa: F401
+    taxonomy,  # noqa: F401
+)

@@ -157,10 +157,11 @@ def _held_skills_prefetch() -> Prefetch:
 
 
 def applications_for_brief(*, brief: Brief, user: User) -> BriefApplications:
-    """What the organisation's page shows, in four queries whatever the number of
-    applications: the applications with their students and cohorts, the students' held
-    skills, the team. ``at_cap`` marks a student whose cohort allows no more accepted
-    projects (the organisation cannot accept them)."""
+    """What the organisation's page shows, in a fixed number of queries whatever the number
+    of applications: the applications with their students and cohorts, the students' held
+    skills, the team, and the engine's match explanation of each application still to
+    decide (``explanation``, or None). ``at_cap`` marks a student whose cohort allows no
+    more accepted projects (the organisation cannot accept them)."""
     accepted_elsewhere = (
         Application.objects.filter(enrolment=OuterRef("enrolment"), state=S.ACCEPTED)
         .exclude(pk=OuterRef("pk"))
@@ -199,6 +200,15 @@ def applications_for_brief(*, brief: Brief, user: User) -> BriefApplications:
         application.decision_form = None  # type: ignore[attr-defined]
         application.explanation = None  # type: ignore[attr-defined]
         groups.get(application.state, result.closed).append(application)  # type: ignore[call-overload]
+    # The match explanation beside each application still to decide (a fixed number of
+    # queries for any number of them: the engine scores the pairs in one go).
+    undecided = [*result.to_answer, *result.shortlisted]
+    if undecided:
+        from ..engine_data import explanations_for
+
+        explanations = explanations_for([(a.student_id, brief.pk) for a in undecided])
+        for application in undecided:
+            application.explanation = explanations.get((application.student_id, brief.pk))  # type: ignore[attr-defined]
     return result
 
 

@@ -1,3 +1,5 @@
 # Celery autodiscovery imports this package: each concern's tasks module registers here.
-from . import applications  # noqa: F401
-from . import recommendations  # noqa: F401
+from . import (
+    applications,  # noqa: F401
+    recommendations,  # noqa: F401
+)

@@ -195,6 +195,7 @@ def test_the_organisation_reads_the_applications_with_skills_and_motivation(
     # Not approved by the school yet: invisible to the organisation.
     assert cast.student_a.display_name not in page
     assert "Il manque 2 étudiants pour démarrer le projet (2 au moins)." in page
+    assert "match-explanation" in page  # the engine explains the match beside it
 
 
 def test_the_organisation_page_runs_constant_queries(
@@ -203,6 +204,8 @@ def test_the_organisation_page_runs_constant_queries(
     free(cast.cohort_a)
     client = client_for(cast.owner_a)
     url = reverse("matching:brief_applications", kwargs={"pk": cast.brief_a.pk})
+    make_application(_skilled_student(cast.cohort_a), cast.brief_a)
+    client.get(url)  # warms the taxonomy cache of the explanations
     counts = []
     for size in (2, 25):
         while Application.objects.filter(brief=cast.brief_a).count() < size:
