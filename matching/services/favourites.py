@@ -12,7 +12,7 @@ two tabs reordering at once take turns instead of failing on the constraint.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -87,15 +87,27 @@ def favourite_remove(*, brief: Brief, acting_user: User) -> None:
             _write_ranks(acting_user, ranked)
 
 
-def favourite_move(*, brief: Brief, direction: Direction, acting_user: User) -> None:
-    """Swap a favourite with the one above (``up``) or below it; at either end, no change."""
+def favourite_move(
+    *,
+    brief: Brief,
+    direction: Direction,
+    acting_user: User,
+    among: Collection[int] | None = None,
+) -> None:
+    """Swap a favourite with the one above (``up``) or below it; at either end, no change.
+
+    With ``among`` (brief ids: those opened to a cohort), the neighbour is the nearest
+    favourite in it, so the order the student sees of that subset changes at each press."""
     with transaction.atomic():
         _lock_student(acting_user)
         ranked = _ranked_ids(acting_user)
         if brief.pk not in ranked:
             raise ValidationError(_("This project is not among your favourites."))
         at = ranked.index(brief.pk)
-        other = at - 1 if direction == "up" else at + 1
+        step = -1 if direction == "up" else 1
+        other = at + step
+        while among is not None and 0 <= other < len(ranked) and ranked[other] not in among:
+            other += step
         if 0 <= other < len(ranked):
             ranked[at], ranked[other] = ranked[other], ranked[at]
             _write_ranks(acting_user, ranked)

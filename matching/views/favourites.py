@@ -75,7 +75,9 @@ def favourite_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     brief = _brief(request, pk)
     direction: Direction = "up" if request.POST.get("direction") == "up" else "down"
     try:
-        services.favourite_move(brief=brief, direction=direction, acting_user=request.user)
+        services.favourite_move(
+            brief=brief, direction=direction, acting_user=request.user, among=_among(request)
+        )
     except ValidationError as error:
         return _done(request, error.messages[0], ok=False)
     saved = saved_state_of(student=request.user, brief=brief)
@@ -93,6 +95,24 @@ def _require_student(request: AuthenticatedHttpRequest) -> None:
 def _brief(request: AuthenticatedHttpRequest, pk: int) -> Brief:
     _require_student(request)
     return get_object_or_404(Brief.objects.visible_to(request.user), pk=pk)
+
+
+def _among(request: AuthenticatedHttpRequest) -> set[int] | None:
+    """With ``cohort`` (the student's choices page of an allocated cohort), moves skip the
+    favourites not opened to that cohort."""
+    from ..selectors.allocations import allocation_cohorts_of_student
+
+    pk = request.POST.get("cohort", "")
+    cohort = allocation_cohorts_of_student(user=request.user).filter(
+        pk=int(pk) if pk.isdigit() else 0
+    )
+    if not pk.isdigit() or not cohort.exists():
+        return None
+    return set(
+        Brief.objects.published()
+        .filter(cohort_openings__cohort__in=cohort)
+        .values_list("pk", flat=True)
+    )
 
 
 def _rank_text(brief: Brief, rank: int | None) -> str:

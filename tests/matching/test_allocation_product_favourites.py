@@ -110,3 +110,17 @@ def test_favourites_are_per_student(cast):
     favourites.favourite_add(brief=a, acting_user=cast.student_b)
     assert _ranked(cast.student_a) == [(a.pk, 1)]
     assert _ranked(cast.student_b) == [(cast.brief_b.pk, 1), (a.pk, 2)]
+
+
+def test_move_among_a_subset_skips_the_others(cast):
+    student = cast.student_a
+    a, x, b, y, c = _briefs(cast, 5)
+    for brief in (a, x, b, y, c):
+        favourites.favourite_add(brief=brief, acting_user=student)
+    among = {a.pk, b.pk, c.pk}  # x and y are not opened to the cohort
+    favourites.favourite_move(brief=c, direction="up", acting_user=student, among=among)
+    assert [pk for pk, _rank in _ranked(student)] == [a.pk, x.pk, c.pk, y.pk, b.pk]
+    favourites.favourite_move(brief=a, direction="down", acting_user=student, among=among)
+    assert [pk for pk, _rank in _ranked(student)] == [c.pk, x.pk, a.pk, y.pk, b.pk]
+    favourites.favourite_move(brief=c, direction="up", acting_user=student, among=among)
+    assert [pk for pk, _rank in _ranked(student)] == [c.pk, x.pk, a.pk, y.pk, b.pk]

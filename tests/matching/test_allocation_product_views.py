@@ -1,0 +1,204 @@
+"""Pages of the cohort allocation: staff, students and organisations; constant queries;
+nothing of a proposal outside the school before publication."""
+
+import pytest
+from django.urls import reverse
+
+from matching.models import AllocationRun, TeamMember
+from matching.services import allocations as services
+
+from .allocation_fixtures import (
+    allocation_cohort,
+    enrol_students,
+    open_briefs,
+    published_brief,
+    rank,
+    with_skill,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _cohort_with_choices(cast, students=12, briefs_per_org=2):
+    cohort = allocation_cohort(cast.school_a)
+    users = enrol_students(cohort, students, skill_slugs=["django", "python", "wordpress"])
+    briefs = [
+        with_skill(published_brief(org, team_min=2, team_max=4), "django", 2)
+        for org in (cast.org_a, cast.org_b)
+        for _ in range(briefs_per_org)
+    ]
+    open_briefs(cohort, briefs)
+    for i, user in enumerate(users):
+        rank(user, [briefs[(i + k) % len(briefs)] for k in range(3)])
+    return cohort, users, briefs
+
+
+def _run(cohort, staff, capture, mode="stable"):
+    with capture(execute=True):
+        run = services.allocation_run_start(
+            cohort=cohort, mode=mode, min_teams=False, acting_user=staff
+        )
+    run.refresh_from_db()
+    return run
+
+
+@pytest.mark.parametrize("students", [40, 200])
+def test_proposal_page_constant_queries(
+    cast, client_for, django_capture_on_commit_callbacks, django_assert_max_num_queries, students
+):
+    cohort, users, _briefs = _cohort_with_choices(
+        cast, students=students, briefs_per_org=students // 20
+    )
+    run = _run(cohort, cast.staff_a, django_capture_on_commit_callbacks)
+    client = client_for(cast.staff_a)
+    url = reverse("matching:allocation_run", kwargs={"pk": cohort.pk, "run_pk": run.pk})
+    with django_assert_max_num_queries(12):  # 12 measured at 40 and at 200 students
+        response = client.get(url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('id="student-') == students
+    assert "Publier la répartition" in body
+    move = reverse("matching:allocation_move", kwargs={"pk": cohort.pk, "run_pk": run.pk})
+    with django_assert_max_num_queries(11):
+        response = client.get(move, {"student": users[0].pk, "brief": "none"})
+    assert "Effet de ce déplacement" in response.content.decode()
+
+
+@pytest.mark.parametrize("students", [40, 200])
+def test_staff_and_choices_pages_constant_queries(
+    cast, client_for, django_assert_max_num_queries, students
+):
+    cohort, users, _briefs = _cohort_with_choices(
+        cast, students=students, briefs_per_org=students // 20
+    )
+    staff, student, owner = client_for(cast.staff_a), client_for(users[0]), client_for(cast.owner_a)
+    for client in (staff, student, owner):
+        client.get(reverse("dashboard"))  # the first request of a session writes it
+    with django_assert_max_num_queries(13):
+        response = staff.get(reverse("matching:cohort_allocation", args=[cohort.pk]), {"q": ""})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(21):  # 18 once the scoring taxonomy is cached
+        response = student.get(reverse("matching:student_allocation", args=[cohort.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="ranked-item"') == 3
+    with django_assert_max_num_queries(21):
+        response = owner.get(
+            reverse("matching:organisation_ranking", args=[cohort.pk, cast.org_a.pk])
+        )
+    assert response.status_code == 200
+
+
+def test_the_whole_journey_through_the_pages(cast, client_for, django_capture_on_commit_callbacks):
+    cohort, users, _briefs = _cohort_with_choices(cast, students=8)
+    staff = client_for(cast.staff_a)
+    page = staff.get(
+        reverse("matching:cohort_allocation", args=[cohort.pk]), {"q": "Site internet"}
+    )
+    assert cast.brief_b.title in page.content.decode()  # a published brief not yet opened
+    staff.post(
+        reverse("matching:cohort_brief_open", args=[cohort.pk]),
+        {"brief": cast.brief_b.pk, "capacity": "2"},
+    )
+    assert cohort.opened_briefs.filter(brief=cast.brief_b, capacity=2).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            reverse("matching:allocation_run_start", args=[cohort.pk]), {"mode": "welfare"}
+        )
+    run = AllocationRun.objects.get(cohort=cohort)
+    assert response["Location"] == reverse("matching:allocation_run", args=[cohort.pk, run.pk])
+    assert run.state == "proposed"
+
+    # Nothing of the proposal is visible to students or organisations yet.
+    student_page = client_for(users[0]).get(
+        reverse("matching:student_allocation", args=[cohort.pk])
+    )
+    assert "Vous êtes affecté" not in student_page.content.decode()
+    org_page = client_for(cast.owner_a).get(
+        reverse("matching:organisation_ranking", args=[cohort.pk, cast.org_a.pk])
+    )
+    assert "Vos équipes" not in org_page.content.decode()
+    assert not TeamMember.objects.exists()
+
+    # Move the first student out, then publish.
+    target = users[0]
+    move = reverse("matching:allocation_move", args=[cohort.pk, run.pk])
+    preview = staff.get(move, {"student": target.pk, "brief": "none"})
+    assert "Confirmer le déplacement" in preview.content.decode()
+    staff.post(move, {"student": target.pk, "brief": "none"})
+    run.refresh_from_db()
+    assert run.assignment[str(target.pk)] is None
+    response = staff.post(
+        reverse("matching:allocation_publish", args=[cohort.pk, run.pk]), follow=True
+    )
+    assert "La répartition est publiée" in response.content.decode()
+    run.refresh_from_db()
+    assert run.state == "published"
+
+    placed = TeamMember.objects.filter(allocation=run).select_related("brief").first()
+    page = (
+        client_for(placed.student)
+        .get(reverse("matching:student_allocation", args=[cohort.pk]))
+        .content.decode()
+    )
+    assert "Vous êtes affecté(e) à « " + placed.brief.title in page
+    page = (
+        client_for(target)
+        .get(reverse("matching:student_allocation", args=[cohort.pk]))
+        .content.decode()
+    )
+    assert "Pas de mission pour vous" in page
+    org = client_for(cast.owner_a).get(
+        reverse("matching:organisation_ranking", args=[cohort.pk, cast.org_a.pk])
+    )
+    assert "Vos équipes" in org.content.decode()
+
+
+def test_progress_page_polls_then_reloads(cast, client_for):
+    cohort, _users, _briefs = _cohort_with_choices(cast, students=4)
+    run = AllocationRun.objects.create(cohort=cohort, mode="stable", state="running", progress=40)
+    client = client_for(cast.staff_a)
+    url = reverse("matching:allocation_run", args=[cohort.pk, run.pk])
+    body = client.get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in body and 'value="40"' in body
+    assert f'href="{url}"' in body  # the refresh link without JavaScript
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 200  # still polling
+    AllocationRun.objects.filter(pk=run.pk).update(state="failed", error="interrupted")
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response["HX-Refresh"] == "true"
+    assert "Le calcul a été interrompu" in client.get(url).content.decode()
+
+
+def test_other_schools_and_cohorts_answer_404(cast, client_for, django_capture_on_commit_callbacks):
+    cohort, users, _briefs = _cohort_with_choices(cast, students=4)
+    run = _run(cohort, cast.staff_a, django_capture_on_commit_callbacks)
+    urls = [
+        reverse("matching:cohort_allocation", args=[cohort.pk]),
+        reverse("matching:allocation_run", args=[cohort.pk, run.pk]),
+        reverse("matching:allocation_move", args=[cohort.pk, run.pk]) + f"?student={users[0].pk}",
+    ]
+    for url in urls:
+        assert client_for(cast.staff_b).get(url).status_code == 404
+        assert client_for(users[0]).get(url).status_code == 404
+        assert client_for(cast.owner_a).get(url).status_code == 404
+    # A run of another cohort through this cohort's address.
+    other = allocation_cohort(cast.school_a, name="Autre promotion")
+    assert (
+        client_for(cast.staff_a)
+        .get(reverse("matching:allocation_run", args=[other.pk, run.pk]))
+        .status_code
+        == 404
+    )
+    # A cohort whose students apply has no allocation page.
+    assert (
+        client_for(cast.staff_a)
+        .get(reverse("matching:cohort_allocation", args=[cast.cohort_a.pk]))
+        .status_code
+        == 404
+    )
+    # An organisation whose briefs are not opened to the cohort.
+    assert (
+        client_for(cast.owner_b)
+        .get(reverse("matching:organisation_ranking", args=[cohort.pk, cast.org_a.pk]))
+        .status_code
+        == 404
+    )
