@@ -27,6 +27,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import DateTimeField, ExpressionWrapper, F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from humanitech.demo import DemoContext
@@ -88,8 +90,10 @@ class _Plan:
         }
         self.rows: list[Application] = []
         self.pairs: set[tuple[int, int]] = set()
-        # One accepted project per student (the cohorts' default cap).
+        # One accepted project per student (the cohorts' default cap); students waiting on
+        # organisation A's answer stay free, so A can accept them.
         self.placed: set[int] = set()
+        self.reserved: set[int] = set()
         self.accepted_by_brief: dict[int, int] = defaultdict(int)
 
     def add(
@@ -108,7 +112,8 @@ class _Plan:
         if state == S.AWAITING_APPROVAL and not approval:
             state = S.SUBMITTED
         if state == S.ACCEPTED and (
-            student_id in self.placed or self.accepted_by_brief[brief.pk] >= brief.team_max
+            student_id in self.placed | self.reserved
+            or self.accepted_by_brief[brief.pk] >= brief.team_max
         ):
             return False
         days_ago = self.rng.randrange(1, 20) if days_ago is None else days_ago
@@ -151,6 +156,19 @@ class _Plan:
 
     def save(self) -> tuple[int, int]:
         applications = Application.objects.bulk_create(self.rows, batch_size=BATCH)
+        # bulk_create stamps every row "now": date them from their own history instead (one
+        # statement; the demo runs on a fresh database).
+        Application.objects.update(
+            created_at=Coalesce(
+                _day_before("approved_at"),
+                F("submitted_at"),
+                _day_before("withdrawn_at"),
+                F("created_at"),
+            ),
+            updated_at=Coalesce(
+                F("decided_at"), F("withdrawn_at"), F("submitted_at"), F("created_at")
+            ),
+        )
         seats: dict[int, int] = defaultdict(int)
         members = []
         for application in applications:
@@ -207,8 +225,12 @@ def seed(ctx: DemoContext) -> None:
         (S.DECLINED, DECLINE_NOTES[0], 6),
         (S.WITHDRAWN, "", 7),
     ):
-        while not plan.add(next(others), a_published, state, note=note, days_ago=days):
-            pass
+        candidate = next(others)
+        while candidate.student_id in plan.placed or not plan.add(
+            candidate, a_published, state, note=note, days_ago=days
+        ):
+            candidate = next(others)
+        plan.reserved.add(candidate.student_id)
     if yanis and yanis.pk in by_user:
         plan.add(by_user[yanis.pk], elsewhere[1], S.SUBMITTED, days_ago=3)
         plan.add(by_user[yanis.pk], elsewhere[2], S.DECLINED, note=DECLINE_NOTES[1], days_ago=8)
@@ -231,6 +253,10 @@ def seed(ctx: DemoContext) -> None:
 
     applications, members = plan.save()
     ctx.log(f"applications: {applications:,} applications, {members:,} team seats")
+
+
+def _day_before(field: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(field) - datetime.timedelta(days=1), output_field=DateTimeField())
 
 
 def _applying_enrolments(ctx: DemoContext) -> list[Enrolment]:

@@ -17,7 +17,7 @@ from organisations.workflow import BriefState
 
 from ..models import ApplicationState
 from ..selectors import applications as selectors
-from ..services.applications import application_apply_check
+from ..services.applications import application_apply_check, seats_taken
 
 register = template.Library()
 
@@ -32,6 +32,8 @@ def application_cta(context: template.Context, brief: Brief) -> dict[str, Any]:
     check = application_apply_check(student=user, brief=brief)
     existing = check.existing
     if existing is not None and existing.state != ApplicationState.WITHDRAWN:
+        if existing.state == ApplicationState.ACCEPTED:
+            existing.seats_taken = seats_taken(brief)  # type: ignore[attr-defined]
         data["application"] = existing
     else:
         data["check"] = check

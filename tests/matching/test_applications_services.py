@@ -106,11 +106,11 @@ def test_a_free_cohort_sends_the_application_to_every_member_of_the_organisation
 @pytest.mark.parametrize(
     ("state", "message"),
     [
-        (BriefState.DRAFT, "Ce projet n'est pas ouvert aux candidatures."),
-        (BriefState.SUBMITTED, "Ce projet n'est pas ouvert aux candidatures."),
-        (BriefState.CANCELLED, "Ce projet n'est pas ouvert aux candidatures."),
-        (BriefState.IN_PROGRESS, "Une équipe travaille déjà sur ce projet"),
-        (BriefState.CLOSED, "Ce projet est terminé"),
+        (BriefState.DRAFT, "Cette mission n'est pas ouverte aux candidatures."),
+        (BriefState.SUBMITTED, "Cette mission n'est pas ouverte aux candidatures."),
+        (BriefState.CANCELLED, "Cette mission n'est pas ouverte aux candidatures."),
+        (BriefState.IN_PROGRESS, "Une équipe travaille déjà sur cette mission"),
+        (BriefState.CLOSED, "Cette mission est terminée"),
     ],
 )
 def test_only_published_briefs_take_applications(cast, state, message) -> None:
@@ -129,7 +129,7 @@ def test_a_full_brief_takes_no_more_applications(cast) -> None:
     make_application(new_student(cast.cohort_a), brief, state=S.ACCEPTED)
     with pytest.raises(ValidationError) as error:
         _submit(cast, brief=brief)
-    assert "L'équipe de ce projet est complète" in _message(error)
+    assert "L'équipe de cette mission est complète" in _message(error)
     assert Application.objects.count() == 1
 
 
@@ -139,7 +139,7 @@ def test_applying_twice_is_refused_whatever_the_state(cast) -> None:
         Application.objects.update(state=state)
         with pytest.raises(ValidationError) as error:
             _submit(cast, motivation="Encore moi.")
-        assert "Vous avez déjà postulé à ce projet." in _message(error)
+        assert "Vous avez déjà postulé à cette mission." in _message(error)
     assert Application.objects.get().motivation == "Je veux aider."
 
 
@@ -171,7 +171,7 @@ def test_an_allocated_cohort_ranks_favourites_instead_of_applying(cast) -> None:
     with pytest.raises(ValidationError) as error:
         _submit(cast)
     message = _message(error)
-    assert "Votre école répartit les étudiants de « Promotion A » sur les projets" in message
+    assert "Votre école répartit les étudiants de « Promotion A » sur les missions" in message
     assert "favoris" in message
     assert not Application.objects.exists()
 
@@ -449,7 +449,7 @@ def test_a_student_is_accepted_on_no_more_briefs_than_the_cohort_allows(cast) ->
     services.application_accept(application=first, acting_user=cast.owner_a)
     with pytest.raises(ValidationError) as error:
         services.application_accept(application=second, acting_user=cast.owner_b)
-    assert "1 projet accepté par étudiant" in _message(error)
+    assert "1 mission acceptée par étudiant" in _message(error)
     second.refresh_from_db()
     assert second.state == S.SUBMITTED
     # And a third application is refused at once.

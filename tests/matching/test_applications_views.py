@@ -84,7 +84,7 @@ def test_unknown_and_unpublished_briefs_are_not_found(cast, client_for) -> None:
 @pytest.mark.parametrize(
     ("state", "message"),
     [
-        (BriefState.CLOSED, "Ce projet est terminé"),
+        (BriefState.CLOSED, "Cette mission est terminée"),
         (BriefState.IN_PROGRESS, "Une équipe travaille"),
     ],
 )
@@ -93,7 +93,7 @@ def test_closed_briefs_say_why_and_save_nothing(cast, client_for, state, message
     client = client_for(cast.student_a)
     url = reverse("matching:apply", kwargs={"pk": cast.brief_a.pk})
     page = _text(client.get(url))
-    assert message in page and "Vous ne pouvez pas postuler à ce projet" in page
+    assert message in page and "Vous ne pouvez pas postuler à cette mission" in page
     assert "Envoyer ma candidature" not in page
     response = client.post(url, {"motivation": "Je veux aider."})
     assert response.status_code == 400
@@ -107,7 +107,7 @@ def test_a_full_brief_says_so(cast, client_for) -> None:
     response = client_for(cast.student_a).post(
         reverse("matching:apply", kwargs={"pk": brief.pk}), {"motivation": "Je veux aider."}
     )
-    assert "L'équipe de ce projet est complète" in _text(response)
+    assert "L'équipe de cette mission est complète" in _text(response)
     assert Application.objects.filter(student=cast.student_a).count() == 0
 
 
@@ -116,7 +116,7 @@ def test_applying_twice_leads_to_the_existing_application(cast, client_for) -> N
     url = reverse("matching:apply", kwargs={"pk": cast.brief_a.pk})
     client.post(url, {"motivation": "Première fois."})
     response = client.post(url, {"motivation": "Deuxième fois."}, follow=True)
-    assert "Vous avez déjà postulé à ce projet." in _text(response)
+    assert "Vous avez déjà postulé à cette mission." in _text(response)
     assert Application.objects.get().motivation == "Première fois."
 
 
@@ -143,9 +143,12 @@ def test_the_brief_page_shows_the_student_where_they_stand(cast, client_for) -> 
     url = reverse("briefs:detail", kwargs={"pk": cast.brief_a.pk})
     page = _text(client.get(url))
     assert reverse("matching:apply", kwargs={"pk": cast.brief_a.pk}) in page
-    make_application(cast.student_a, cast.brief_a, state=S.SHORTLISTED)
+    application = make_application(cast.student_a, cast.brief_a, state=S.SHORTLISTED)
     page = _text(client.get(url))
     assert "Présélectionnée" in page and "Voir ma candidature" in page
+    Application.objects.filter(pk=application.pk).update(state=S.ACCEPTED)
+    page = _text(client.get(url))
+    assert "Vous faites partie de l'équipe (0 étudiants sur 4)" in page
 
 
 def test_the_brief_page_shows_the_organisation_its_applications(cast, client_for) -> None:
@@ -308,7 +311,7 @@ def test_my_applications_lists_states_and_next_steps(cast, client_for) -> None:
     Application.objects.filter(pk=declined.pk).update(organisation_note="Merci beaucoup !")
     page = _text(client_for(cast.student_a).get(reverse("matching:my_applications")))
     assert "Mon équipe" in page and "Vous faites partie de l'équipe (1 étudiants sur 4)" in page
-    assert "Merci beaucoup !" in page and "Voir des projets similaires" in page
+    assert "Merci beaucoup !" in page and "Voir des missions similaires" in page
     # Another student's applications are not listed.
     assert "Site internet" not in _text(
         client_for(cast.student_b).get(reverse("matching:my_applications"))
