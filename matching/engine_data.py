@@ -185,15 +185,16 @@ def _with_fresh_taxonomy(build: Any, taxonomy: Taxonomy | None) -> Any:
 # --- Students ----------------------------------------------------------------------------------
 
 
-def _profiles(students: Any) -> QuerySet[StudentProfile]:
-    """A profile queryset from profiles, users, user ids or a profile queryset. A queryset
-    stays a subquery (no id list in the SQL: a batch chunk may hold thousands)."""
+def _profiles(students: Any) -> tuple[QuerySet[StudentProfile], bool]:
+    """A profile queryset from profiles, users, user ids or a profile queryset, and whether
+    it came from a queryset: then the next queries use it as a subquery (a batch chunk holds
+    thousands of students); from a list they use the ids read by the first query (indexes)."""
     from students.models import StudentProfile
 
     if isinstance(students, QuerySet):
         if students.model is StudentProfile:
-            return StudentProfile.objects.filter(pk__in=students.values("pk"))
-        return StudentProfile.objects.filter(user__in=students.values("pk"))
+            return StudentProfile.objects.filter(pk__in=students.values("pk")), True
+        return StudentProfile.objects.filter(user__in=students.values("pk")), True
     user_ids = set()
     for item in students:
         if isinstance(item, StudentProfile):
@@ -202,10 +203,10 @@ def _profiles(students: Any) -> QuerySet[StudentProfile]:
             user_ids.add(item.pk)
         else:
             user_ids.add(int(item))
-    return StudentProfile.objects.filter(user_id__in=sorted(user_ids))
+    return StudentProfile.objects.filter(user_id__in=sorted(user_ids)), False
 
 
-def _cohort_dates(user_ids: QuerySet[Any]) -> dict[int, tuple[datetime.date, datetime.date, int]]:
+def _cohort_dates(user_ids: Any) -> dict[int, tuple[datetime.date, datetime.date, int]]:
     """Per student, the (start, end, expected hours) of the active cohort that ends last."""
     from students.models import Enrolment
 
@@ -247,8 +248,7 @@ def student_records(students: Any, *, today: datetime.date | None = None) -> lis
     from students.validators import departement_of
 
     today = today or timezone.localdate()
-    profiles = _profiles(students)
-    user_ids = profiles.values("user_id")
+    profiles, as_subquery = _profiles(students)
     rows = list(
         profiles.order_by("user_id").values(
             "pk",
@@ -261,17 +261,23 @@ def student_records(students: Any, *, today: datetime.date | None = None) -> lis
             "remote_preference",
         )
     )
+    if as_subquery:
+        profile_ids: Any = profiles.values("pk")
+        user_ids: Any = profiles.values("user_id")
+    else:
+        profile_ids = [row["pk"] for row in rows]
+        user_ids = [row["user_id"] for row in rows]
     skills: dict[int, dict[int, int]] = defaultdict(dict)
     for profile_id, skill_id, level in (
         StudentSkill.objects.held()
-        .filter(profile__in=profiles.values("pk"))
+        .filter(profile_id__in=profile_ids)
         .values_list("profile_id", "skill_id", "level")
     ):
         skills[profile_id][skill_id] = level
     causes: dict[int, set[int]] = defaultdict(set)
     through = profiles.model.causes.through
     for profile_id, cause_id in through.objects.filter(
-        studentprofile_id__in=profiles.values("pk")
+        studentprofile_id__in=profile_ids
     ).values_list("studentprofile_id", "cause_id"):
         causes[profile_id].add(cause_id)
     cohorts = _cohort_dates(user_ids)
@@ -312,13 +318,14 @@ def student_block(
 # --- Briefs ------------------------------------------------------------------------------------
 
 
-def _briefs(briefs: Any) -> QuerySet[Brief]:
+def _briefs(briefs: Any) -> tuple[QuerySet[Brief], bool]:
+    """As ``_profiles``, for briefs."""
     from organisations.models import Brief
 
     if isinstance(briefs, QuerySet):
-        return Brief.objects.filter(pk__in=briefs.values("pk"))
+        return Brief.objects.filter(pk__in=briefs.values("pk")), True
     ids = {item.pk if isinstance(item, Model) else int(item) for item in briefs}
-    return Brief.objects.filter(pk__in=sorted(ids))
+    return Brief.objects.filter(pk__in=sorted(ids)), False
 
 
 def team_size_subquery(outer: str = "pk") -> Coalesce:
@@ -358,7 +365,7 @@ def brief_records(briefs: Any, *, today: datetime.date | None = None) -> list[Br
     from organisations.workflow import BriefState
 
     today = today or timezone.localdate()
-    queryset = _briefs(briefs)
+    queryset, as_subquery = _briefs(briefs)
     rows = list(
         queryset.order_by("pk")
         .annotate(team_size=team_size_subquery())
@@ -378,14 +385,20 @@ def brief_records(briefs: Any, *, today: datetime.date | None = None) -> list[Br
             "department",
         )
     )
+    if as_subquery:
+        brief_ids: Any = queryset.values("pk")
+        organisation_ids: Any = queryset.values("organisation_id")
+    else:
+        brief_ids = [row["pk"] for row in rows]
+        organisation_ids = sorted({row["organisation_id"] for row in rows})
     requirements: dict[int, dict[int, tuple[int, float]]] = defaultdict(dict)
     for brief_id, skill_id, level, weight in BriefSkill.objects.filter(
-        brief__in=queryset.values("pk")
+        brief_id__in=brief_ids
     ).values_list("brief_id", "skill_id", "level", "weight"):
         requirements[brief_id][skill_id] = (level, float(weight))
     causes: dict[int, set[int]] = defaultdict(set)
     for organisation_id, cause_id in Organisation.causes.through.objects.filter(
-        organisation_id__in=queryset.values("organisation_id")
+        organisation_id__in=organisation_ids
     ).values_list("organisation_id", "cause_id"):
         causes[organisation_id].add(cause_id)
 

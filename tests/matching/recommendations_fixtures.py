@@ -5,6 +5,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+import pytest
 from django.utils import timezone
 
 from accounts.models import User
@@ -115,3 +116,14 @@ def add_students(cast, count: int, *, seed: int = 2, visible_share: float = 0.5)
 def make_world(cast, *, briefs: int = 8, students: int = 12) -> World:
     cast.org_a.causes.set(Cause.objects.order_by("pk")[:2])
     return World(add_briefs(cast, briefs), add_students(cast, students))
+
+
+@pytest.fixture
+def no_change_margin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run faster than the safety margin of the change detection (a minute): without
+    it, what a test changed a moment before a run would count as changed after it too."""
+    from matching.selectors import recommendations as selectors
+    from matching.services import recommendations as services
+
+    monkeypatch.setattr(selectors, "CHANGE_MARGIN", datetime.timedelta(0))
+    monkeypatch.setattr(services, "CHANGE_MARGIN", datetime.timedelta(0))

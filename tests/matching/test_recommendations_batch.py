@@ -20,11 +20,15 @@ from matching.tasks import recommendations as tasks
 from notifications.models import Notification
 from organisations.models import Brief
 from organisations.workflow import BriefState
-from students.models import StudentProfile, StudentSkill
+from students.models import Enrolment, StudentProfile, StudentSkill
 
-from .recommendations_fixtures import add_briefs, make_world
+from .recommendations_fixtures import (
+    add_briefs,
+    make_world,
+    no_change_margin,  # noqa: F401 (a fixture)
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_change_margin")]
 
 
 def _table() -> set[tuple[int, int, int | None, int | None, float]]:
@@ -245,6 +249,22 @@ def test_a_student_who_hides_their_profile_leaves_the_brief_lists(cast) -> None:
     incremental = _table()
     assert _from_scratch() == incremental
     assert world
+
+
+def test_a_change_saved_just_before_the_last_run_is_looked_at_again(cast, monkeypatch) -> None:
+    world = make_world(cast, briefs=3, students=10)
+    _full()
+    monkeypatch.setattr(services, "CHANGE_MARGIN", datetime.timedelta(seconds=60))
+    # Saved 10 s before the run started, but committed after it looked (a long transaction).
+    late = world.students[0]
+    run = RecomputeRun.objects.get()
+    StudentProfile.objects.filter(user=late).update(
+        updated_at=run.started_at - datetime.timedelta(seconds=10)
+    )
+    long_ago = run.started_at - datetime.timedelta(minutes=5)
+    StudentProfile.objects.exclude(user=late).update(updated_at=long_ago)
+    Enrolment.objects.update(enrolled_at=long_ago)
+    assert services.recompute_changes().student_ids == {late.pk}
 
 
 def test_too_many_changes_run_in_full(cast) -> None:

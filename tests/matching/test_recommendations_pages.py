@@ -16,9 +16,14 @@ from matching.services.recommendations import recompute_all, recompute_queue
 from organisations.models import Brief, BriefSkill
 from students.models import StudentProfile, StudentSkill
 
-from .recommendations_fixtures import add_briefs, add_students, make_world
+from .recommendations_fixtures import (
+    add_briefs,
+    add_students,
+    make_world,
+    no_change_margin,  # noqa: F401 (a fixture)
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_change_margin")]
 
 URL = reverse("matching:recommendations")
 
