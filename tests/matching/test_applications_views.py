@@ -443,3 +443,31 @@ def test_the_roster_says_who_applied_where_and_who_is_placed(
             client.get(url)
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+# --- Admin --------------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_applications_to_superusers_only_and_read_only(
+    cast, client_for, django_assert_max_num_queries
+) -> None:
+    from tests.factories import UserFactory
+
+    application = make_application(cast.student_a, cast.brief_a, state=S.ACCEPTED)
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client = client_for(superuser)
+    counts = []
+    for extra in (1, 20):
+        for _ in range(extra):
+            make_application(new_student(cast.cohort_a), new_brief(cast))
+        with django_assert_max_num_queries(20) as captured:
+            assert client.get("/admin/matching/application/").status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+    page = client.get(f"/admin/matching/application/{application.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert client.get("/admin/matching/teammember/").status_code == 200
+    assert client.get("/admin/matching/application/add/").status_code == 403
+    # Motivations are personal data: moderators do not read them.
+    moderator = client_for(cast.moderator)
+    assert moderator.get("/admin/matching/application/").status_code == 403
