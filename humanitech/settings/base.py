@@ -246,6 +246,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
         "options": {"expires": 3600},
     },
+    # Cohort allocation: a run whose Celery job was lost (worker killed, broker down) is
+    # marked failed after 15 minutes, so staff see it and run again.
+    "matching-allocation-fail-stuck": {
+        "task": "matching.tasks.allocations.fail_stuck_allocations",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
 }
 
 SESSION_COOKIE_AGE = 12 * 3600

@@ -171,7 +171,9 @@ document.addEventListener("DOMContentLoaded", function () {
       var item = wanted.group
         ? document.querySelector('[data-focus-group="' + wanted.group + '"]')
         : null;
-      target = item ? item.querySelector("button:not([disabled]), a[href]") : null;
+      target = item
+        ? item.querySelector("button:not([disabled])") || item.querySelector("a[href]")
+        : null;
     }
     wanted = null;
     var zone = document.querySelector("[data-keep-focus]");

@@ -202,3 +202,20 @@ def test_other_schools_and_cohorts_answer_404(cast, client_for, django_capture_o
         .status_code
         == 404
     )
+
+
+def test_ways_in_from_other_pages(cast, client_for):
+    cohort, users, briefs = _cohort_with_choices(cast, students=3)
+    staff_page = client_for(cast.staff_a).get(reverse("students:cohort_detail", args=[cohort.pk]))
+    assert reverse("matching:cohort_allocation", args=[cohort.pk]) in staff_page.content.decode()
+    other = client_for(cast.staff_a).get(reverse("students:cohort_detail", args=[cast.cohort_a.pk]))
+    assert "/allocation/" not in other.content.decode()
+    dashboard = client_for(users[0]).get(reverse("dashboard")).content.decode()
+    assert reverse("matching:student_allocation", args=[cohort.pk]) in dashboard
+    ranking = reverse("matching:organisation_ranking", args=[cohort.pk, cast.org_a.pk])
+    assert ranking in client_for(cast.member_a).get(briefs[0].get_absolute_url()).content.decode()
+    assert ranking not in client_for(users[0]).get(briefs[0].get_absolute_url()).content.decode()
+    assert (
+        reverse("matching:favourites")
+        in client_for(users[0]).get(reverse("dashboard")).content.decode()
+    )
