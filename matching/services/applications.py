@@ -660,6 +660,14 @@ def application_decline(
     return application
 
 
+def brief_recruitment_close(*, brief: Brief, acting_user: User | None, reason: str) -> int:
+    """Decline kindly every application still open on ``brief`` (another workflow formed
+    its team, e.g. a published cohort allocation, or cancelled it). Returns how many."""
+    with transaction.atomic():
+        brief = _lock_brief(brief.pk)
+        return _decline_open_applications(brief=brief, acting_user=acting_user, reason=reason)
+
+
 def _decline_open_applications(*, brief: Brief, acting_user: User | None, reason: str) -> int:
     """Recruitment is over (the team is full, or the project started): every application
     still open is declined, each student with a kind message and similar projects. Those

@@ -68,6 +68,7 @@ def test_apply_approve_accept_and_start_the_project(
     page.goto(base + "/matching/recommendations/")
     page.get_by_role("link", name="Base de données des adhérents").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Base de données des adhérents")
+    assert_accessible(page)
     page.get_by_role("link", name="Postuler").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Postuler à « Base de données des adhérents »"
@@ -89,6 +90,8 @@ def test_apply_approve_accept_and_start_the_project(
     # The school approves from its cohort's page.
     _switch_to(page, login_as, cast.staff_a)
     page.goto(f"{base}/cohorts/{cast.cohort_a.pk}/")
+    expect(page.locator(".roster .pill-awaiting_approval")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Voir les candidatures et les validations").click()
     expect(page.get_by_role("heading", name="À valider (1)")).to_be_visible()
     expect(page.get_by_text("J'ai construit la base de l'association")).to_be_visible()
@@ -102,6 +105,7 @@ def test_apply_approve_accept_and_start_the_project(
     _switch_to(page, login_as, cast.owner_a)
     page.goto(f"{base}/briefs/{brief.pk}/")
     expect(page.get_by_text("1 candidature à traiter")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Voir les candidatures et l'équipe").click()
     expect(page.get_by_role("heading", name="L'équipe : 0 sur 2")).to_be_visible()
     expect(page.get_by_text("Il manque 1 étudiant pour démarrer le projet")).to_be_visible()

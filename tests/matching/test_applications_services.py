@@ -548,3 +548,18 @@ def test_a_brief_ending_soon_is_announced_once_per_deadline(cast) -> None:
     Brief.objects.filter(pk=cast.brief_a.pk).update(end_date=today + datetime.timedelta(days=6))
     services.briefs_ending_soon_remind()
     assert rows.count() == 4
+
+
+def test_another_workflow_closes_recruitment_kindly(cast) -> None:
+    free(cast.cohort_a)
+    open_one = make_application(cast.student_a, cast.brief_a)
+    accepted = make_application(new_student(cast.cohort_a), cast.brief_a, state=S.ACCEPTED)
+    assert (
+        services.brief_recruitment_close(brief=cast.brief_a, acting_user=None, reason="allocated")
+        == 1
+    )
+    open_one.refresh_from_db()
+    accepted.refresh_from_db()
+    assert (open_one.state, accepted.state) == (S.DECLINED, S.ACCEPTED)
+    assert _kinds(recipient=cast.student_a) == ["application_declined"]
+    assert AuditEvent.objects.get(action="application.decline").actor is None

@@ -318,6 +318,16 @@ def test_my_applications_lists_states_and_next_steps(cast, client_for) -> None:
     )
 
 
+def test_an_open_application_on_a_cancelled_brief_says_recruitment_is_over(
+    cast, client_for
+) -> None:
+    make_application(cast.student_a, cast.brief_a)
+    Brief.objects.filter(pk=cast.brief_a.pk).update(state=BriefState.CANCELLED)
+    page = _text(client_for(cast.student_a).get(reverse("matching:my_applications")))
+    assert "Cette mission n'accepte plus de candidatures" in page
+    assert "Retirer ma candidature" in page
+
+
 def test_my_applications_runs_constant_queries(
     cast, client_for, django_assert_max_num_queries
 ) -> None:
