@@ -10,9 +10,17 @@
 - ``notify_new_briefs_weekly`` (beat, Monday morning).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from celery import chord, shared_task
+from django.db import transaction
 
 from ..models import RecomputeRun
+
+if TYPE_CHECKING:
+    from accounts.models import User
 from ..services import recommendations as services
 
 # Result backends through which a chord's callback receives its chunks' results.
@@ -25,11 +33,13 @@ def _chords_work() -> bool:
     return bool(conf.task_always_eager) or backend.startswith(_SHARED_BACKENDS)
 
 
-def start_full_run(*, trigger: str, acting_user: object = None) -> RecomputeRun | None:
-    """Queue a full run and its task; None when a run is already under way."""
-    run = services.recompute_queue(trigger=trigger, acting_user=acting_user)  # type: ignore[arg-type]
+def start_full_run(*, trigger: str, acting_user: User | None = None) -> RecomputeRun | None:
+    """Queue a full run and, once its row is committed, its task; None when a run is
+    already under way."""
+    run = services.recompute_queue(trigger=trigger, acting_user=acting_user)
     if run is not None:
-        recompute_run.delay(run.pk)
+        run_id = run.pk
+        transaction.on_commit(lambda: recompute_run.delay(run_id))
     return run
 
 

@@ -31,6 +31,17 @@ from .recommendations_fixtures import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_change_margin")]
 
 
+@pytest.fixture
+def check(django_capture_on_commit_callbacks):
+    """The debounced task, with the full run it may queue once its row is committed."""
+
+    def run() -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.recompute_if_changed()
+
+    return run
+
+
 def _table() -> set[tuple[int, int, int | None, int | None, float]]:
     return {
         (s, b, sr, br, round(score, 3))
@@ -98,7 +109,9 @@ def test_chunks_give_the_same_table_as_one_block(cast) -> None:
     assert _table() == one_block
 
 
-def test_the_celery_chord_gives_the_same_table(cast, monkeypatch) -> None:
+def test_the_celery_chord_gives_the_same_table(
+    cast, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
     make_world(cast)
     _full()
     expected = _table()
@@ -112,7 +125,8 @@ def test_the_celery_chord_gives_the_same_table(cast, monkeypatch) -> None:
         return real_chunk(**kwargs)
 
     monkeypatch.setattr(services, "recompute_chunk", counting_chunk)
-    run = tasks.start_full_run(trigger=RecomputeRun.Trigger.NIGHTLY)  # eager: runs now
+    with django_capture_on_commit_callbacks(execute=True):  # eager Celery: runs now
+        run = tasks.start_full_run(trigger=RecomputeRun.Trigger.NIGHTLY)
     assert run is not None
     run.refresh_from_db()
     assert run.state == RecomputeRun.State.DONE
@@ -162,14 +176,14 @@ def test_a_failing_run_is_marked_failed(cast, monkeypatch) -> None:
 # -----------------------------------------------------------------------------------------------
 
 
-def test_nothing_changed_nothing_runs(cast) -> None:
+def test_nothing_changed_nothing_runs(cast, check) -> None:
     make_world(cast, briefs=3, students=3)
     _full()
-    tasks.recompute_if_changed()
+    check()
     assert RecomputeRun.objects.count() == 1
 
 
-def test_a_changed_profile_only_changes_that_students_rows(cast) -> None:
+def test_a_changed_profile_only_changes_that_students_rows(cast, check) -> None:
     world = make_world(cast, briefs=10, students=30)
     _full()
     before = {
@@ -182,7 +196,7 @@ def test_a_changed_profile_only_changes_that_students_rows(cast) -> None:
     profile.hours_per_week = 40
     profile.save()
 
-    tasks.recompute_if_changed()
+    check()
 
     latest = RecomputeRun.objects.first()
     assert latest.trigger == RecomputeRun.Trigger.CHANGE
@@ -203,12 +217,12 @@ def test_a_changed_profile_only_changes_that_students_rows(cast) -> None:
     assert _from_scratch() == incremental
 
 
-def test_a_newly_published_brief_reaches_the_students_it_fits(cast) -> None:
+def test_a_newly_published_brief_reaches_the_students_it_fits(cast, check) -> None:
     make_world(cast, briefs=6, students=25)
     _full()
     (brief,) = add_briefs(cast, 1, seed=99, effort_hours=10, work_mode="remote")
 
-    tasks.recompute_if_changed()
+    check()
 
     assert RecomputeRun.objects.first().trigger == RecomputeRun.Trigger.CHANGE
     assert MatchScore.objects.filter(brief=brief, student_rank__isnull=False).exists()
@@ -216,7 +230,7 @@ def test_a_newly_published_brief_reaches_the_students_it_fits(cast) -> None:
     assert _from_scratch() == incremental
 
 
-def test_a_brief_that_fills_up_or_closes_leaves_the_lists(cast) -> None:
+def test_a_brief_that_fills_up_or_closes_leaves_the_lists(cast, check) -> None:
     world = make_world(cast, briefs=6, students=20)
     _full()
     full, closed = world.briefs[0], world.briefs[1]
@@ -225,14 +239,14 @@ def test_a_brief_that_fills_up_or_closes_leaves_the_lists(cast) -> None:
     closed.state = BriefState.CANCELLED
     closed.save()
 
-    tasks.recompute_if_changed()
+    check()
 
     assert not MatchScore.objects.filter(brief__in=[full, closed]).exists()
     incremental = _table()
     assert _from_scratch() == incremental
 
 
-def test_a_student_who_hides_their_profile_leaves_the_brief_lists(cast) -> None:
+def test_a_student_who_hides_their_profile_leaves_the_brief_lists(cast, check) -> None:
     world = make_world(cast, briefs=5, students=20)
     _full()
     listed = MatchScore.objects.filter(brief_rank__isnull=False).values_list(
@@ -243,7 +257,7 @@ def test_a_student_who_hides_their_profile_leaves_the_brief_lists(cast) -> None:
     profile.visibility_consented_at = None
     profile.save()
 
-    tasks.recompute_if_changed()
+    check()
 
     assert not MatchScore.objects.filter(student_id=listed, brief_rank__isnull=False).exists()
     incremental = _table()
@@ -267,19 +281,19 @@ def test_a_change_saved_just_before_the_last_run_is_looked_at_again(cast, monkey
     assert services.recompute_changes().student_ids == {late.pk}
 
 
-def test_too_many_changes_run_in_full(cast) -> None:
+def test_too_many_changes_run_in_full(cast, check) -> None:
     world = make_world(cast, briefs=4, students=10)
     _full()
     StudentProfile.objects.filter(user__in=world.students[:5]).update(updated_at=timezone.now())
-    tasks.recompute_if_changed()
+    check()
     latest = RecomputeRun.objects.first()
     assert latest.trigger == RecomputeRun.Trigger.CHANGE
     assert latest.students_total == batch_students().count()  # a full run's total
 
 
-def test_the_first_check_runs_in_full(cast) -> None:
+def test_the_first_check_runs_in_full(cast, check) -> None:
     make_world(cast, briefs=2, students=3)
-    tasks.recompute_if_changed()
+    check()
     assert RecomputeRun.objects.get().state == RecomputeRun.State.DONE
     assert MatchScore.objects.exists()
 

@@ -318,7 +318,7 @@ def test_the_explanation_in_french(cast) -> None:
     assert skills.text == (
         "Couvre 2 des 3 compétences recherchées ; manque Swift (niveau intermédiaire)"
     )
-    assert skills.details == ("PostgreSQL au niveau intermédiaire, niveau avancé demandé",)
+    assert skills.details == ("PostgreSQL : niveau intermédiaire, niveau avancé demandé",)
     assert availability.text == (
         "Disponible 8 h/semaine × 11 semaines = 88 h pour 80 h nécessaires"
     )

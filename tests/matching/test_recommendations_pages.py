@@ -274,7 +274,9 @@ def test_constant_queries_on_the_organisation_page(cast, client_for) -> None:
 # -----------------------------------------------------------------------------------------------
 
 
-def test_moderators_follow_runs_and_start_one(cast, client_for) -> None:
+def test_moderators_follow_runs_and_start_one(
+    cast, client_for, django_capture_on_commit_callbacks
+) -> None:
     make_world(cast, briefs=3, students=3)
     _full()
     client = client_for(cast.moderator)
@@ -283,7 +285,8 @@ def test_moderators_follow_runs_and_start_one(cast, client_for) -> None:
     html = page.content.decode()
     assert "<progress" in html
     assert "Recalculer maintenant" in html
-    response = client.post(reverse("admin:matching_recomputerun_recompute"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:matching_recomputerun_recompute"))
     assert response.status_code == 302
     assert RecomputeRun.objects.count() == 2
     run = RecomputeRun.objects.first()
