@@ -207,8 +207,8 @@ def applications_for_brief(*, brief: Brief, user: User) -> BriefApplications:
         from ..engine_data import explanations_for
 
         explanations = explanations_for([(a.student_id, brief.pk) for a in undecided])
-        for application in undecided:
-            application.explanation = explanations.get((application.student_id, brief.pk))  # type: ignore[attr-defined]
+        for pending in undecided:
+            pending.explanation = explanations.get((pending.student_id, brief.pk))  # type: ignore[attr-defined]
     return result
 
 
