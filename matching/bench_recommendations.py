@@ -159,7 +159,7 @@ def main() -> int:
             cursor.execute("ANALYZE")  # what autovacuum does after bulk inserts
     version_s, version = _timed(selectors.published_briefs_version, repeats=5)
     cold_s, published = _timed(lambda: selectors._build_published(version))
-    cache.set(f"matching:published-briefs:{version}", published, 3600)
+    cache.set(selectors.PUBLISHED_KEY, published, 3600)
     selectors._memo.clear()
     cached_s, _ = _timed(lambda: selectors.published_briefs(), repeats=1)  # from the cache
     memo_s, published = _timed(lambda: selectors.published_briefs(), repeats=5)  # memo

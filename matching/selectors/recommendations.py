@@ -52,6 +52,7 @@ PAGE_SIZE: Final = 10
 #: "Hide low matches" hides scores under this (the "fair match" band of the badge).
 LOW_MATCH_BELOW: Final = 45
 PUBLISHED_BLOCK_TTL: Final = 3600
+PUBLISHED_KEY: Final = "matching:published-briefs:v1"
 #: How far before a run's start a change may have been saved yet missed by it (a transaction
 #: committed after the run looked): the debounced refresh looks that far back again, and a
 #: profile changed within it is scored on the fly.
@@ -144,11 +145,12 @@ def published_briefs(*, refresh_taxonomy: bool = False) -> PublishedBriefs:
         held = _memo.get("published")
     if held is not None and held.version == version and not refresh_taxonomy:
         return held
-    key = f"matching:published-briefs:{version}"
-    published: PublishedBriefs | None = None if refresh_taxonomy else cache.get(key)
-    if published is None:
+    # One cache entry, overwritten by each new version: a busy day of publications must not
+    # leave a trail of ten-megabyte blocks in Redis.
+    published: PublishedBriefs | None = None if refresh_taxonomy else cache.get(PUBLISHED_KEY)
+    if published is None or published.version != version:
         published = _build_published(version, refresh_taxonomy=refresh_taxonomy)
-        cache.set(key, published, PUBLISHED_BLOCK_TTL)
+        cache.set(PUBLISHED_KEY, published, PUBLISHED_BLOCK_TTL)
     with _memo_lock:
         _memo["published"] = published
     return published
