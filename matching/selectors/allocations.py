@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 
 from accounts.models import User
 from organisations.models import Brief, Organisation
@@ -762,11 +762,16 @@ def organisation_cohorts(*, organisation: Organisation) -> QuerySet[Cohort]:
 
 
 def openings_of_brief(*, brief: Brief) -> list[CohortBrief]:
-    """The allocated cohorts a brief is opened to (for its organisation's members)."""
+    """The allocated cohorts a brief is opened to (for its organisation's members), each
+    with ``published``: whether the cohort's allocation is published. One query."""
+    published = AllocationRun.objects.filter(
+        cohort=OuterRef("cohort"), state=AllocationRun.State.PUBLISHED
+    )
     return list(
         CohortBrief.objects.filter(
             brief=brief, cohort__application_policy=ApplicationPolicy.ALLOCATION
         )
+        .annotate(published=Exists(published))
         .select_related("cohort__school")
         .order_by("cohort__starts_on", "cohort__name", "pk")
     )
