@@ -101,11 +101,14 @@ class RecomputeRunAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def recompute_view(self, request: HttpRequest) -> HttpResponse:
+        from accounts.models import User
+
         from ..tasks.recommendations import start_full_run
 
-        if not request.user.has_perm(START_PERMISSION):
+        user = request.user
+        if not isinstance(user, User) or not user.has_perm(START_PERMISSION):
             raise PermissionDenied
-        run = start_full_run(trigger=RecomputeRun.Trigger.MANUAL, acting_user=request.user)
+        run = start_full_run(trigger=RecomputeRun.Trigger.MANUAL, acting_user=user)
         if run is None:
             messages.warning(request, _("A recompute is already under way: wait for it to end."))
         else:
