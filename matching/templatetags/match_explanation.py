@@ -30,3 +30,10 @@ def match_explanation(explanation: Explanation | None, open: bool = False) -> di
         "match": word_explanation(explanation) if explanation is not None else None,
         "open": open,
     }
+
+
+@register.inclusion_tag("matching/recommendations/_brief_link.html")
+def brief_recommendations_link(brief: Any) -> dict[str, Any]:
+    """A link to "Profils recommandés" for the members of the brief's organisation (the
+    caller shows it to members only); nothing unless the brief is published. No query."""
+    return {"brief": brief, "show": brief.state == "published"}

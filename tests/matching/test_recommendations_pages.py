@@ -316,3 +316,13 @@ def test_the_demo_shows_recommendations_at_once(cast) -> None:
     demo_recommendations.seed(DemoContext(scale=1, log=lambda line: None))
     assert MatchScore.objects.filter(student=cast.student_a).exists()
     assert timezone.now() - RecomputeRun.objects.get().finished_at < datetime.timedelta(minutes=1)
+
+
+def test_the_link_to_recommended_profiles(cast) -> None:
+    from django.template import Context, Template
+
+    template = Template("{% load match_explanation %}{% brief_recommendations_link brief %}")
+    html = template.render(Context({"brief": cast.brief_a}))
+    assert _brief_url(cast.brief_a) in html
+    assert "Voir les profils recommandés" in html
+    assert _brief_url(cast.draft_a) not in template.render(Context({"brief": cast.draft_a}))
