@@ -195,6 +195,14 @@ KINDS: dict[str, Kind] = {
             audience=Audience.STUDENT,
         ),
         Kind(
+            "approval_refused",
+            _("Your school does not approve your application"),
+            ("brief_title", "cohort_name", "reason"),
+            audience=Audience.STUDENT,
+            mandatory_reason=_DECISION,
+            can_digest=False,
+        ),
+        Kind(
             "placement_published",
             _("A team is formed for a project"),
             ("brief_title", "cohort_name", "organisation_name"),

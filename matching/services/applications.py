@@ -505,15 +505,20 @@ def application_refuse_approval(
         application.organisation_note = reason
         application.decided_at = timezone.now()
         application.save(update_fields=["state", "organisation_note", "decided_at", "updated_at"])
-        _audit(
+        event = _audit(
             application,
             acting_user=acting_user,
             action="refuse_approval",
             from_state=S.AWAITING_APPROVAL,
             reason=reason,
         )
-        # TODO(notify): kind=approval_refused (not in the registry yet) → the student,
-        # about=application, context={brief_title, cohort_name, reason}, link=_student_link().
+        _notify_student(
+            "approval_refused",
+            application,
+            event,
+            cohort_name=application.enrolment.cohort.name,
+            reason=reason,
+        )
     return application
 
 

@@ -304,6 +304,10 @@ def test_refusing_the_approval_needs_a_reason_and_hides_it_from_the_organisation
     assert not Application.objects.received_by(cast.owner_a).exists()
     event = AuditEvent.objects.get(action="application.refuse_approval")
     assert event.reason == "Choisissez un projet plus court."
+    # The student, and only the student, is told why.
+    notification = Notification.objects.get(kind="approval_refused")
+    assert notification.recipient == cast.student_a
+    assert notification.context["reason"] == "Choisissez un projet plus court."
 
 
 # --- The organisation --------------------------------------------------------------------------

@@ -61,6 +61,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "cohort_name": "Promo 2027",
     },
     "approval_given": {"brief_title": "Site web & dons en ligne"},
+    "approval_refused": {
+        "brief_title": "Site web & dons en ligne",
+        "cohort_name": "Promo 2027",
+        "reason": "Choisissez une mission plus courte pour ce semestre.",
+    },
     "placement_published": {
         "brief_title": "Site web & dons en ligne",
         "cohort_name": "Promo 2027",
