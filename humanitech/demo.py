@@ -10,7 +10,7 @@ from accounts.models import User
 @dataclass
 class DemoContext:
     scale: int
-    log: Callable[[str], None]
+    log: Callable[[str], object]
     # Demo accounts by the local part of their email: "association", "etudiant2", …
     users: dict[str, User] = field(default_factory=dict)
     # What earlier seeders created that later ones need (organisations, cohorts, …).

@@ -11,7 +11,7 @@ factory.Faker._DEFAULT_LOCALE = "fr_FR"
 TEST_PASSWORD = "correct-horse-battery-staple"
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True

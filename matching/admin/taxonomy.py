@@ -26,8 +26,12 @@ class SkillAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Skill, form: Any, change: bool) -> None:
         obj.search_text = search_text(
-            {"slug": obj.slug, "name_fr": obj.name_fr, "name_en": obj.name_en,
-             "aliases": obj.aliases}
+            {
+                "slug": obj.slug,
+                "name_fr": obj.name_fr,
+                "name_en": obj.name_en,
+                "aliases": obj.aliases,
+            }
         )
         super().save_model(request, obj, form, change)
         cache.delete(SKILL_INDEX_CACHE_KEY)

@@ -9,7 +9,7 @@ the login page) or ``REDIRECT`` (any other redirect). ``"*"`` is the default for
 listed.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,17 +21,15 @@ Expected = int | str
 
 @dataclass(frozen=True)
 class Policy:
-    expected: dict[str, Expected]
+    expected: Mapping[str, object]
     # Builds the URL kwargs (and may create objects) from the cast.
     kwargs: Callable[[Any], dict[str, Any]] | None = None
     method: str = "get"
     data: Callable[[Any], dict[str, Any]] | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
-    def outcome_for(self, role: str) -> Expected:
-        if role in self.expected:
-            return self.expected[role]
-        return self.expected["*"]
+    def outcome_for(self, role: str) -> object:
+        return self.expected[role] if role in self.expected else self.expected["*"]
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def _org_a(cast: Any) -> dict[str, Any]:
 
 
 def _fresh_membership(cast: Any) -> dict[str, Any]:
-    user = UserFactory(email=f"colleague{next(_counter)}@asso-a.fr")
+    user = UserFactory.create(email=f"colleague{next(_counter)}@asso-a.fr")
     membership = OrganisationMembership.objects.create(
         organisation=cast.org_a, user=user, role=MembershipRole.MEMBER
     )

@@ -34,7 +34,7 @@ def _cohort_a(cast: Any) -> dict[str, Any]:
 
 def _new_staff(cast: Any) -> dict[str, Any]:
     member = SchoolStaff.objects.create(
-        school=cast.school_a, user=UserFactory(), role=SchoolStaff.Role.SUPERVISOR
+        school=cast.school_a, user=UserFactory.create(), role=SchoolStaff.Role.SUPERVISOR
     )
     return {"pk": cast.school_a.pk, "staff_pk": member.pk}
 
@@ -87,7 +87,7 @@ def _staged_import(cast: Any) -> dict[str, Any]:
 
 def _new_enrolment(cast: Any) -> dict[str, Any]:
     enrolment = Enrolment.objects.create(
-        cohort=cast.cohort_a, student=UserFactory(), source=Enrolment.Source.CODE
+        cohort=cast.cohort_a, student=UserFactory.create(), source=Enrolment.Source.CODE
     )
     return {"pk": cast.cohort_a.pk, "enrolment_pk": enrolment.pk}
 

@@ -33,7 +33,7 @@ def test_signup_creates_an_unverified_user_and_sends_a_french_confirmation(clien
 
 
 def test_unverified_user_cannot_sign_in(client) -> None:
-    UserFactory(email="pas.verifie@exemple.fr", verified=False)
+    UserFactory.create(email="pas.verifie@exemple.fr", verified=False)
     response = client.post(
         reverse("account_login"), {"login": "pas.verifie@exemple.fr", "password": TEST_PASSWORD}
     )
@@ -68,7 +68,7 @@ def test_bad_signup_input_gets_a_french_message_beside_the_field(
 def test_signup_with_an_existing_email_reveals_nothing_and_creates_nothing(client) -> None:
     # Account enumeration is prevented: the page answers as for a new address, and only the
     # owner of the address learns (by email) that someone tried to sign up with it.
-    UserFactory(email="deja@exemple.fr")
+    UserFactory.create(email="deja@exemple.fr")
     response = client.post(reverse("account_signup"), signup_data(email="DEJA@exemple.fr"))
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
@@ -77,7 +77,7 @@ def test_signup_with_an_existing_email_reveals_nothing_and_creates_nothing(clien
 
 
 def test_password_reset_for_an_unknown_address_looks_the_same(client) -> None:
-    UserFactory(email="connue@exemple.fr")
+    UserFactory.create(email="connue@exemple.fr")
     known = client.post(reverse("account_reset_password"), {"email": "connue@exemple.fr"})
     unknown = client.post(reverse("account_reset_password"), {"email": "inconnue@exemple.fr"})
     assert known.status_code == unknown.status_code == 302
@@ -85,7 +85,7 @@ def test_password_reset_for_an_unknown_address_looks_the_same(client) -> None:
 
 
 def test_login_failures_are_rate_limited(client) -> None:
-    UserFactory(email="cible@exemple.fr")
+    UserFactory.create(email="cible@exemple.fr")
     for _ in range(5):
         client.post(reverse("account_login"), {"login": "cible@exemple.fr", "password": "non"})
     # Even the right password is refused once the address is locked for a while.
@@ -98,7 +98,7 @@ def test_login_failures_are_rate_limited(client) -> None:
 
 
 def test_email_login_is_case_insensitive(client) -> None:
-    UserFactory(email="casse@exemple.fr")
+    UserFactory.create(email="casse@exemple.fr")
     response = client.post(
         reverse("account_login"), {"login": "CASSE@Exemple.fr", "password": TEST_PASSWORD}
     )

@@ -61,7 +61,9 @@ def test_apply_approve_accept_and_start_the_project(
     BriefSkill.objects.filter(brief=brief).delete()
     for slug in ("django", "postgresql"):
         BriefSkill.objects.create(brief=brief, skill=Skill.objects.get(slug=slug), level=2)
-    recompute_all(run=recompute_queue(trigger=RecomputeRun.Trigger.MANUAL))
+    run = recompute_queue(trigger=RecomputeRun.Trigger.MANUAL)
+    assert run is not None
+    recompute_all(run=run)
 
     # The student finds the brief among their recommendations and applies from its page.
     login_as(cast.student_a)

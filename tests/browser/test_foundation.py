@@ -42,7 +42,7 @@ def test_student_signs_up_verifies_email_and_signs_in(page: Page, live_server) -
     user = User.objects.get(email="lea.martin@etu.isen.fr")
     assert (user.first_name, user.intent, user.language) == ("Léa", "student", "fr")
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", str(mail.outbox[0].body)).group(0)
 
     page.goto(live_server.url + link[link.index("/accounts/") :])
     page.get_by_role("button", name="Confirmer").click()

@@ -171,8 +171,8 @@ def _visitor_finds_it(page: Page, base: str) -> None:
 def test_from_an_association_need_to_a_published_searchable_brief(
     page: Page, live_server, login_as
 ) -> None:
-    owner = UserFactory(first_name="Sophie", intent=User.Intent.ORGANISATION)
-    moderator = UserFactory(email="nadia@humanitech.fr", is_staff=True)
+    owner = UserFactory.create(first_name="Sophie", intent=User.Intent.ORGANISATION)
+    moderator = UserFactory.create(email="nadia@humanitech.fr", is_staff=True)
     moderator.groups.add(Group.objects.get(name=MODERATOR_GROUP))
     login_as(owner)
     _register_organisation(page, live_server.url)
@@ -185,7 +185,7 @@ def test_from_an_association_need_to_a_published_searchable_brief(
 
 
 def test_an_owner_invites_a_colleague_who_joins(page: Page, live_server, login_as) -> None:
-    owner = UserFactory(first_name="Sophie")
+    owner = UserFactory.create(first_name="Sophie")
     organisation = Organisation.objects.create(
         name="Toit Partagé",
         legal_form="association",
@@ -201,13 +201,13 @@ def test_an_owner_invites_a_colleague_who_joins(page: Page, live_server, login_a
     page.get_by_label("Adresse électronique de la personne à inviter").fill("karim@exemple.fr")
     page.get_by_role("button", name="Envoyer l'invitation").click()
     expect(page.get_by_text("Invitation envoyée à karim@exemple.fr")).to_be_visible()
-    link = re.search(r"/organisations/invitations/\S+/", mail.outbox[-1].body).group(0)
+    link = re.search(r"/organisations/invitations/\S+/", str(mail.outbox[-1].body)).group(0)
 
     page.context.clear_cookies()
     page.goto(live_server.url + link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Rejoindre Toit Partagé")
     assert_accessible(page)
-    karim = UserFactory(email="karim@exemple.fr", first_name="Karim")
+    karim = UserFactory.create(email="karim@exemple.fr", first_name="Karim")
     login_as(karim)
     page.goto(live_server.url + link)
     page.get_by_role("button", name="Rejoindre l'organisation").click()
@@ -219,7 +219,7 @@ def test_an_owner_invites_a_colleague_who_joins(page: Page, live_server, login_a
 def test_organisation_pages_are_accessible_in_french_and_english(
     page: Page, live_server, login_as
 ) -> None:
-    owner = UserFactory(first_name="Sophie", intent=User.Intent.ORGANISATION)
+    owner = UserFactory.create(first_name="Sophie", intent=User.Intent.ORGANISATION)
     organisation = Organisation.objects.create(
         name="Maison des Aidants",
         legal_form="association",
@@ -240,7 +240,7 @@ def test_organisation_pages_are_accessible_in_french_and_english(
         rejection_reason="Précisez les dates.",
     )
     base = live_server.url
-    login_as(UserFactory())
+    login_as(UserFactory.create())
     page.goto(base + "/organisations/")  # nobody's organisation yet: the empty state
     expect(page.get_by_role("link", name="Inscrire mon organisation").first).to_be_visible()
     assert_accessible(page)

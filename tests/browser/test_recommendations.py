@@ -54,7 +54,9 @@ def test_a_student_sees_the_brief_that_needs_their_skills_first(
     BriefSkill.objects.filter(brief=django_brief).delete()
     _needs(django_brief, "django", "postgresql")
     _needs(swift_brief, "swift")
-    recompute_all(run=recompute_queue(trigger=RecomputeRun.Trigger.MANUAL))
+    run = recompute_queue(trigger=RecomputeRun.Trigger.MANUAL)
+    assert run is not None
+    recompute_all(run=run)
 
     login_as(cast.student_a)
     page.goto(live_server.url + "/dashboard/")
@@ -104,7 +106,9 @@ def test_an_organisation_member_sees_recommended_profiles(
     profile.save()
     BriefSkill.objects.filter(brief=cast.brief_a).delete()
     _needs(cast.brief_a, "django", "swift")
-    recompute_all(run=recompute_queue(trigger=RecomputeRun.Trigger.MANUAL))
+    run = recompute_queue(trigger=RecomputeRun.Trigger.MANUAL)
+    assert run is not None
+    recompute_all(run=run)
 
     login_as(cast.member_a)
     page.goto(f"{live_server.url}/matching/briefs/{cast.brief_a.pk}/recommended-students/")

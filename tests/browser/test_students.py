@@ -46,7 +46,7 @@ def test_staff_share_a_code_a_student_joins_and_fills_the_profile(
     page: Page, live_server, login_as: Callable[[User], None]
 ) -> None:
     base = live_server.url
-    thomas = UserFactory(first_name="Thomas", last_name="Cassar", intent="school_staff")
+    thomas = UserFactory.create(first_name="Thomas", last_name="Cassar", intent="school_staff")
     login_as(thomas)
 
     # Register the school from the dashboard.
@@ -83,7 +83,7 @@ def test_staff_share_a_code_a_student_joins_and_fills_the_profile(
     assert_accessible(page)
 
     # A student joins with the code typed loosely.
-    lea = UserFactory(first_name="Léa", last_name="Martin", intent="student")
+    lea = UserFactory.create(first_name="Léa", last_name="Martin", intent="student")
     page.context.clear_cookies()
     login_as(lea)
     page.goto(base + "/dashboard/")
@@ -165,7 +165,7 @@ def test_staff_share_a_code_a_student_joins_and_fills_the_profile(
 def test_csv_with_bom_and_semicolons_is_previewed_then_imported(
     page: Page, live_server, login_as: Callable[[User], None], tmp_path
 ) -> None:
-    staff = UserFactory(first_name="Isabelle", last_name="Morel")
+    staff = UserFactory.create(first_name="Isabelle", last_name="Morel")
     school = services.school_create(
         name="Simplon Roubaix", kind=School.Kind.BOOTCAMP, city="Roubaix", acting_user=staff
     )
@@ -181,7 +181,7 @@ def test_csv_with_bom_and_semicolons_is_previewed_then_imported(
         ),
         acting_user=staff,
     )
-    existing = UserFactory(email="etudiant0@simplon.fr", first_name="Inès", last_name="Roux")
+    existing = UserFactory.create(email="etudiant0@simplon.fr", first_name="Inès", last_name="Roux")
     lines = ["courriel;prénom;nom;groupe"] + [
         f"etudiant{i}@simplon.fr;Prénom{i};Nom{i};{'Matin' if i % 2 else 'Soir'}" for i in range(30)
     ]
@@ -227,7 +227,7 @@ def test_invitations_pages_and_the_remaining_staff_pages(
     page: Page, live_server, login_as: Callable[[User], None]
 ) -> None:
     base = live_server.url
-    staff = UserFactory(first_name="Thomas", last_name="Cassar")
+    staff = UserFactory.create(first_name="Thomas", last_name="Cassar")
     school = services.school_create(
         name="ISEN Lille", kind=School.Kind.ENGINEERING, city="Lille", acting_user=staff
     )
@@ -277,7 +277,7 @@ def test_invitations_pages_and_the_remaining_staff_pages(
     )
     expect(page.get_by_role("link", name="Créer mon compte")).to_be_visible()
     assert_accessible(page)
-    hugo = UserFactory(email="hugo@isen.fr", first_name="Hugo")
+    hugo = UserFactory.create(email="hugo@isen.fr", first_name="Hugo")
     login_as(hugo)
     page.goto(base + link)
     page.get_by_role("button", name="Accepter l'invitation").click()

@@ -28,7 +28,9 @@ def free(cohort: Cohort, **fields: Any) -> Cohort:
 
 def new_student(cohort: Cohort, **fields: Any) -> User:
     n = next(_counter)
-    student: User = UserFactory(email=f"etudiant{n}@ecole.fr", intent=User.Intent.STUDENT, **fields)
+    student: User = UserFactory.create(
+        email=f"etudiant{n}@ecole.fr", intent=User.Intent.STUDENT, **fields
+    )
     Enrolment.objects.create(cohort=cohort, student=student, source=Enrolment.Source.CODE)
     StudentProfile.objects.create(user=student, hours_per_week=6, city="Lille", postcode="59000")
     return student

@@ -89,7 +89,7 @@ def add_students(cast, count: int, *, seed: int = 2, visible_share: float = 0.5)
     now = timezone.now()
     users = []
     for _ in range(count):
-        user = UserFactory(intent=User.Intent.STUDENT)
+        user = UserFactory.create(intent=User.Intent.STUDENT)
         city, postcode = rng.choice(PLACES)
         visible = rng.random() < visible_share
         profile = StudentProfile.objects.create(

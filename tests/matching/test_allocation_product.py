@@ -242,7 +242,7 @@ def test_welfare_with_minimum_teams(cast, setup, django_capture_on_commit_callba
     assert run.state == AllocationRun.State.PROPOSED
     assert run.instance["options"] == {"min_teams": True}
     assert run.result["optimality_gap"] == 0.0
-    sizes = {}
+    sizes: dict[str, int] = {}
     for bid in run.assignment.values():
         sizes[bid] = sizes.get(bid, 0) + 1
     assert sizes.get(str(b1.pk), 0) in (0, 2, 3, 4)  # 0 or between its minimum and maximum
@@ -394,7 +394,7 @@ def test_move_shows_its_effect_then_applies(cast, proposed):
 @pytest.mark.django_db
 def test_move_refusals(cast, proposed):
     run, students, (a1, _a2, _b1) = proposed
-    stranger = UserFactory()
+    stranger = UserFactory.create()
     with pytest.raises(ValidationError):
         services.allocation_move(
             run=run, student_id=stranger.pk, brief_id=a1.pk, acting_user=cast.staff_a
@@ -420,7 +420,7 @@ def test_move_refusals(cast, proposed):
 def test_publish_creates_exactly_the_placements_and_notifications(cast, proposed):
     run, _students, (a1, a2, b1) = proposed
     # An earlier member of a1 keeps seat 1; the allocation numbers its seats after it.
-    earlier = UserFactory()
+    earlier = UserFactory.create()
     TeamMember.objects.create(brief=a1, student=earlier, seat=1, source="application")
     placed = {int(s): int(b) for s, b in run.assignment.items() if b}
     # Keep a1 within its seats now that one is taken.
@@ -490,7 +490,9 @@ def test_publish_refuses_a_team_filled_meanwhile(cast, proposed):
     assert on_a1
     # Applications accepted since the run took every seat but one less than needed.
     for seat in range(1, a1.team_max - len(on_a1) + 2):
-        TeamMember.objects.create(brief=a1, student=UserFactory(), seat=seat, source="application")
+        TeamMember.objects.create(
+            brief=a1, student=UserFactory.create(), seat=seat, source="application"
+        )
     with pytest.raises(ValidationError, match=a1.title):
         services.allocation_publish(run=run, acting_user=cast.staff_a)
     run.refresh_from_db()

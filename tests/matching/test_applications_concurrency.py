@@ -52,7 +52,7 @@ def scene(cast):
     enrolments = Enrolment.objects.bulk_create(
         Enrolment(cohort=cohort, student=student, source="code") for student in students
     )
-    members = [cast.owner_a, cast.member_a] + [UserFactory() for _ in range(THREADS - 2)]
+    members = [cast.owner_a, cast.member_a] + [UserFactory.create() for _ in range(THREADS - 2)]
     OrganisationMembership.objects.bulk_create(
         OrganisationMembership(
             organisation=cast.org_a,

@@ -505,7 +505,7 @@ def test_briefs_with_free_seats(cast) -> None:
     assert full.pk not in open_ids and cast.draft_a.pk not in open_ids
     narrowed = briefs_with_free_seats(Brief.objects.filter(organisation=cast.org_b))
     assert list(narrowed) == [cast.brief_b]
-    sizes = dict(with_seats_taken(Brief.objects.all()).values_list("pk", "seats_taken"))
+    sizes = dict(with_seats_taken(Brief.objects.all()).values_list("pk", "seats_taken"))  # type: ignore[misc]
     assert (sizes[full.pk], sizes[half.pk], sizes[cast.brief_a.pk]) == (1, 1, 0)
 
 

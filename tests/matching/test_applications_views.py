@@ -25,7 +25,7 @@ def _text(response) -> str:
 
 def _skilled_student(cohort):
     student = new_student(cohort)
-    profile = student.student_profile
+    profile = student.student_profile  # type: ignore[attr-defined]
     from matching.models import Skill
 
     StudentSkill.objects.bulk_create(
@@ -464,7 +464,7 @@ def test_the_admin_shows_applications_to_superusers_only_and_read_only(
     from tests.factories import UserFactory
 
     application = make_application(cast.student_a, cast.brief_a, state=S.ACCEPTED)
-    superuser = UserFactory(is_staff=True, is_superuser=True)
+    superuser = UserFactory.create(is_staff=True, is_superuser=True)
     client = client_for(superuser)
     counts = []
     for extra in (1, 20):

@@ -166,6 +166,7 @@ def test_a_failing_run_is_marked_failed(cast, monkeypatch) -> None:
 
     monkeypatch.setattr(services, "recompute_chunk", broken)
     run = recompute_queue(trigger=RecomputeRun.Trigger.MANUAL)
+    assert run is not None
     with pytest.raises(RuntimeError):
         recompute_all(run=run)
     run.refresh_from_db()
@@ -191,7 +192,7 @@ def test_a_changed_profile_only_changes_that_students_rows(cast, check) -> None:
         for r in MatchScore.objects.filter(student_rank__isnull=False)
     }
     student = world.students[0]
-    profile = student.student_profile
+    profile = student.student_profile  # type: ignore[attr-defined]
     profile.skills.update(level=4)
     profile.hours_per_week = 40
     profile.save()

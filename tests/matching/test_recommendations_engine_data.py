@@ -103,7 +103,7 @@ def test_student_block_reads_held_skills_and_profile_fields(cast) -> None:
 @pytest.mark.django_db
 def test_student_defaults_come_from_the_cohort_then_from_today(cast) -> None:
     # student_b: an empty profile in cohort_b (120 days, 60 expected hours).
-    loner = UserFactory()
+    loner = UserFactory.create()
     StudentProfile.objects.create(user=loner)
 
     block = student_block([cast.student_b, loner.pk])
@@ -312,6 +312,7 @@ def test_the_explanation_in_french(cast) -> None:
 
     worded = word_explanation(explanation)
 
+    assert explanation.score is not None
     assert worded.score == round(explanation.score)
     assert worded.headline == "Couvre 2 des 3 compétences recherchées"
     skills, availability, place, shared = worded.lines
@@ -339,7 +340,7 @@ def test_a_related_skill_is_named(cast) -> None:
 
     relation = SkillRelation.objects.select_related("from_skill", "to_skill").first()
     assert relation is not None
-    profile = StudentProfile.objects.create(user=UserFactory(), hours_per_week=5)
+    profile = StudentProfile.objects.create(user=UserFactory.create(), hours_per_week=5)
     StudentSkill.objects.create(profile=profile, skill=relation.from_skill, level=4)
     BriefSkill.objects.create(brief=cast.brief_b, skill=relation.to_skill, level=2, weight=2)
     explanation = score_pair(profile, cast.brief_b)

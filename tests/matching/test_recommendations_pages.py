@@ -30,6 +30,7 @@ URL = reverse("matching:recommendations")
 
 def _full() -> None:
     run = recompute_queue(trigger=RecomputeRun.Trigger.MANUAL)
+    assert run is not None
     recompute_all(run=run)
 
 

@@ -24,8 +24,14 @@ def test_migrations_load_the_curated_taxonomy() -> None:
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("bdd", "database"), ("base de données", "database"), ("database", "database"),
-     ("postgres", "database"), ("JS", "frontend"), ("rgpd", None)],
+    [
+        ("bdd", "database"),
+        ("base de données", "database"),
+        ("database", "database"),
+        ("postgres", "database"),
+        ("JS", "frontend"),
+        ("rgpd", None),
+    ],
 )
 def test_skill_search_finds_names_and_aliases_in_both_languages(query, expected) -> None:
     results = skill_search(query=query)
@@ -45,7 +51,8 @@ def test_skill_search_page_and_htmx_partial(client_for, cast) -> None:
     page = client.get(reverse("matching:skill_search"), {"q": "bdd"})
     assert "<h1>" in page.content.decode()
     partial = client.get(
-        reverse("matching:skill_search"), {"q": "bdd", "target": "id_skill"},
+        reverse("matching:skill_search"),
+        {"q": "bdd", "target": "id_skill"},
         headers={"HX-Request": "true"},
     )
     body = partial.content.decode()

@@ -1,6 +1,7 @@
 """The in-app centre, the bell, email settings and one-click unsubscribe."""
 
 import re
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -209,7 +210,7 @@ def test_an_invalid_choice_shows_an_error_and_saves_nothing(client_for) -> None:
 # --- One-click unsubscribe ------------------------------------------------------------------
 
 
-def _unsubscribe_url(**target: object) -> str:
+def _unsubscribe_url(**target: Any) -> str:
     return reverse("notifications:unsubscribe", kwargs={"token": make_unsubscribe_token(**target)})
 
 

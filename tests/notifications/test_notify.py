@@ -62,7 +62,7 @@ def test_unknown_kind_and_bad_arguments_are_errors() -> None:
     with pytest.raises(ValueError, match="exactly one"):
         _verified(user, email="x@example.org")
     with pytest.raises(ValueError, match="exactly one"):
-        _verified(None)
+        _verified(None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="missing context keys"):
         _verified(user, context={})
     with pytest.raises(ValueError, match="site-absolute"):

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_creating_an_organisation_makes_the_creator_its_owner(cast) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     organisation = make_organisation(user, siren="", siret=make_siret("120027016", "0001"))
     assert organisation.verification_state == "pending"
     assert organisation.siren == "120027016"
@@ -32,7 +32,7 @@ def test_creating_an_organisation_makes_the_creator_its_owner(cast) -> None:
 
 def test_invalid_identifiers_are_refused_and_nothing_is_saved(cast) -> None:
     with pytest.raises(ValidationError):
-        make_organisation(UserFactory(), rna="W12", siret="12345678901234")
+        make_organisation(UserFactory.create(), rna="W12", siret="12345678901234")
     assert not OrganisationMembership.objects.exclude(organisation__in=[cast.org_a, cast.org_b])
 
 
@@ -118,7 +118,7 @@ def test_an_invitation_is_emailed_and_accepted_once(cast, django_capture_on_comm
     assert notification.context["inviter_name"] == cast.owner_a.display_name
     assert sent.token in mail.outbox[0].body
 
-    claire = UserFactory(email="claire@exemple.fr")
+    claire = UserFactory.create(email="claire@exemple.fr")
     membership = services.invitation_accept(token=sent.token, acting_user=claire)
     assert (membership.organisation, membership.role) == (cast.org_a, MembershipRole.MEMBER)
     with pytest.raises(ValidationError):
@@ -136,7 +136,7 @@ def test_an_invitation_is_for_its_address_only(cast) -> None:
 
 
 def test_expired_revoked_and_replaced_invitations_no_longer_work(cast) -> None:
-    claire = UserFactory(email="claire@exemple.fr")
+    claire = UserFactory.create(email="claire@exemple.fr")
     first = services.invitation_create(
         organisation=cast.org_a, email=claire.email, acting_user=cast.owner_a
     )

@@ -49,14 +49,14 @@ def errors_of(response) -> str:
 
 def test_an_owner_registers_an_organisation_with_a_logo(client_for, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
-    user = UserFactory()
+    user = UserFactory.create()
     client = client_for(user)
     response = client.post("/organisations/new/", organisation_data(logo=png()))
     organisation = Organisation.objects.get(name="Les Amis du Quartier")
     assert (
         response.status_code == 302 and response["Location"] == f"/organisations/{organisation.pk}/"
     )
-    assert re.fullmatch(r"logos/[0-9a-f]{32}\.png", organisation.logo.name)
+    assert re.fullmatch(r"logos/[0-9a-f]{32}\.png", organisation.logo.name or "")
     assert (tmp_path / organisation.logo.name).exists()
     page = client.get(response["Location"])
     assert "Vérification en cours" in page.content.decode()
@@ -78,14 +78,16 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("overrides", "message"), BAD_INPUT)
 def test_bad_organisation_input_is_explained_in_french(client_for, overrides, message) -> None:
-    response = client_for(UserFactory()).post("/organisations/new/", organisation_data(**overrides))
+    response = client_for(UserFactory.create()).post(
+        "/organisations/new/", organisation_data(**overrides)
+    )
     assert response.status_code == 200
     assert message in errors_of(response)
     assert not Organisation.objects.filter(city="Roubaix").exists()
 
 
 def test_a_fake_or_heavy_logo_is_refused(client_for) -> None:
-    client = client_for(UserFactory())
+    client = client_for(UserFactory.create())
     fake = SimpleUploadedFile("logo.png", b"GIF89a" + b"<script>" * 10, "image/png")
     response = client.post("/organisations/new/", organisation_data(logo=fake))
     assert "n'est pas une image PNG, JPEG ou WebP" in errors_of(response)
@@ -137,7 +139,7 @@ def test_the_guided_form_from_first_step_to_submission(client_for, cast) -> None
     page = client.get(response["Location"])
     assert page.context["new_skill_id"] in page.content.decode()
     rows = list(brief.brief_skills.order_by("pk"))
-    data = {
+    data: dict[str, object] = {
         "skills-TOTAL_FORMS": len(rows) + 1,
         "skills-INITIAL_FORMS": len(rows),
         "skills-MIN_NUM_FORMS": 0,
@@ -288,7 +290,7 @@ def test_members_page_invitation_flow(client_for, cast, client) -> None:
     page = client.get(link)
     assert page.status_code == 200 and "Rejoindre Association A" in page.content.decode()
     assert "next=" in page.content.decode()
-    lea = UserFactory(email="lea@exemple.fr")
+    lea = UserFactory.create(email="lea@exemple.fr")
     response = client_for(lea).post(link)
     assert response["Location"] == f"/organisations/{cast.org_a.pk}/"
     assert cast.org_a.memberships.filter(user=lea, role="member").exists()

@@ -50,7 +50,7 @@ def _details(**overrides: object) -> CohortDetails:
 
 
 def test_school_creator_becomes_admin_and_the_creation_is_audited() -> None:
-    thomas = UserFactory()
+    thomas = UserFactory.create()
     school = services.school_create(
         name=" ISEN Lille ", kind=School.Kind.ENGINEERING, city="Lille", acting_user=thomas
     )
@@ -87,7 +87,7 @@ def test_staff_invitation_is_a_signed_link_sent_once_per_link(cast) -> None:
 
 
 def test_staff_invitation_accept_makes_a_staff_member_once(cast) -> None:
-    claire = UserFactory(email="claire@ecole-a.fr")
+    claire = UserFactory.create(email="claire@ecole-a.fr")
     invitation = services.school_staff_invite(
         school=cast.school_a, email=claire.email, role="supervisor", acting_user=cast.staff_a
     )
@@ -142,7 +142,7 @@ def test_cohort_creation_draws_a_join_code_and_checks_its_fields(cast) -> None:
 
 
 def test_cohort_capacity_cannot_drop_below_its_head_count(cast) -> None:
-    Enrolment.objects.create(cohort=cast.cohort_a, student=UserFactory(), source="code")
+    Enrolment.objects.create(cohort=cast.cohort_a, student=UserFactory.create(), source="code")
     with pytest.raises(ValidationError, match="2 étudiants sont déjà inscrits"):
         services.cohort_update(
             cohort=cast.cohort_a, details=_details(max_students=1), acting_user=cast.staff_a
@@ -165,7 +165,7 @@ def _join(cohort: Cohort | None, user) -> Enrolment:
 
 
 def test_join_with_a_code_enrols_once_and_creates_the_profile(cast) -> None:
-    lea = UserFactory()
+    lea = UserFactory.create()
     enrolment = _join(cast.cohort_a, lea)
     assert enrolment.source == "code"
     assert StudentProfile.objects.filter(user=lea).exists()
@@ -200,14 +200,14 @@ def test_join_refusals_are_clear_and_change_nothing(cast, setup: str, message: s
         cohort.save()
     before = Enrolment.objects.count()
     with pytest.raises(ValidationError, match=message):
-        _join(cohort, UserFactory(email="lea@gmail.com"))
+        _join(cohort, UserFactory.create(email="lea@gmail.com"))
     assert Enrolment.objects.count() == before
 
 
 def test_domain_restriction_accepts_subdomains(cast) -> None:
     cast.cohort_a.allowed_email_domain = "isen.fr"
     cast.cohort_a.save()
-    assert _join(cast.cohort_a, UserFactory(email="lea@etu.isen.fr"))
+    assert _join(cast.cohort_a, UserFactory.create(email="lea@etu.isen.fr"))
 
 
 # --- Email invitations -----------------------------------------------------------------------
@@ -225,7 +225,7 @@ def test_cohort_invitation_for_a_new_address_and_for_an_account(cast) -> None:
     }
     assert by_email.link.startswith("/join/invitation/")
 
-    hugo = UserFactory(email="hugo@ecole-a.fr")
+    hugo = UserFactory.create(email="hugo@ecole-a.fr")
     services.cohort_invite(cohort=cast.cohort_a, email="HUGO@ecole-a.fr", acting_user=cast.staff_a)
     assert Notification.objects.get(kind="cohort_invitation", recipient=hugo)
 
@@ -239,7 +239,7 @@ def test_cohort_invitation_accept_enrols_with_the_group(cast) -> None:
     invitation = services.cohort_invite(
         cohort=cast.cohort_a, email="ines@ecole-a.fr", group="TD2", acting_user=cast.staff_a
     )
-    ines = UserFactory(email="ines@ecole-a.fr")
+    ines = UserFactory.create(email="ines@ecole-a.fr")
     enrolment = services.cohort_invitation_accept(invitation=invitation, acting_user=ines)
     assert (enrolment.cohort, enrolment.group, enrolment.source) == (
         cast.cohort_a,
@@ -264,7 +264,7 @@ def test_unusable_invitations_enrol_nobody(cast, state: str) -> None:
     else:
         services.cohort_archive(cohort=cast.cohort_a, acting_user=cast.staff_a)
     with pytest.raises(ValidationError):
-        services.cohort_invitation_accept(invitation=invitation, acting_user=UserFactory())
+        services.cohort_invitation_accept(invitation=invitation, acting_user=UserFactory.create())
     assert cast.cohort_a.enrolments.count() == 1
 
 
@@ -292,7 +292,7 @@ def _rows(count: int, *, start: int = 0) -> list[RosterRow]:
 
 
 def test_import_enrols_accounts_invites_the_others_and_skips_the_enrolled(cast) -> None:
-    existing = UserFactory(email="etudiant0@ecole-a.fr")
+    existing = UserFactory.create(email="etudiant0@ecole-a.fr")
     rows = [*_rows(3), RosterRow(line=9, email=cast.student_a.email, first_name="A", last_name="B")]
     staged = services.roster_import_stage(
         cohort=cast.cohort_a, rows=rows, filename="promo.csv", acting_user=cast.staff_a
@@ -481,5 +481,7 @@ def test_home_page_counts_enrolled_students(cast) -> None:
 
     assert platform_counts().students == 2
     Enrolment.objects.create(cohort=cast.cohort_b, student=cast.student_a, source="code")
-    StudentProfile.objects.create(user=UserFactory())  # a profile without a cohort: not counted
+    StudentProfile.objects.create(
+        user=UserFactory.create()
+    )  # a profile without a cohort: not counted
     assert platform_counts().students == 2

@@ -159,7 +159,7 @@ def test_archive_and_regenerate_code(cast, client_for) -> None:
     client.post(reverse("students:cohort_archive", kwargs={"pk": cast.cohort_a.pk}))
     cast.cohort_a.refresh_from_db()
     assert cast.cohort_a.is_archived
-    response = client_for(UserFactory()).get(
+    response = client_for(UserFactory.create()).get(
         reverse("students:join_with_code", kwargs={"code": cast.cohort_a.join_code})
     )
     assert "archivée" in _text(response)
@@ -190,7 +190,7 @@ def test_cohort_form_rejects_backwards_dates_in_french(cast, client_for) -> None
 def test_supervisors_get_403_on_admin_actions(cast, client_for) -> None:
     from students.models import SchoolStaff
 
-    supervisor = UserFactory()
+    supervisor = UserFactory.create()
     SchoolStaff.objects.create(school=cast.school_a, user=supervisor, role="supervisor")
     client = client_for(supervisor)
     assert (
@@ -290,7 +290,7 @@ def test_another_school_cannot_see_or_confirm_a_preview(cast, client_for) -> Non
 
 
 def test_join_page_enrols_with_a_code_typed_loosely(cast, client_for) -> None:
-    lea = UserFactory(intent="student")
+    lea = UserFactory.create(intent="student")
     code = cast.cohort_a.join_code
     response = client_for(lea).post(
         reverse("students:join"), {"code": f" {code[:4].lower()}-{code[4:].lower()} "}
@@ -300,7 +300,7 @@ def test_join_page_enrols_with_a_code_typed_loosely(cast, client_for) -> None:
 
 
 def test_join_link_asks_before_enrolling(cast, client_for) -> None:
-    lea = UserFactory()
+    lea = UserFactory.create()
     client = client_for(lea)
     url = reverse("students:join_with_code", kwargs={"code": cast.cohort_a.join_code})
     page = client.get(url)
@@ -311,7 +311,7 @@ def test_join_link_asks_before_enrolling(cast, client_for) -> None:
 
 
 def test_wrong_codes_are_rate_limited(cast, client_for) -> None:
-    client = client_for(UserFactory())
+    client = client_for(UserFactory.create())
     for _ in range(10):
         response = client.post(reverse("students:join"), {"code": "AAAA-AAAA"})
         assert "ne correspond à aucune promotion" in _text(response)
@@ -337,7 +337,7 @@ def test_invitation_page_for_anonymous_then_accept(cast, client_for, client) -> 
     assert "Rejoindre la promotion Promotion A" in body and "Créer mon compte" in body
     assert client.post(url)["Location"].startswith(reverse("account_login"))
 
-    ines = UserFactory(email="ines@ecole-a.fr")
+    ines = UserFactory.create(email="ines@ecole-a.fr")
     assert client_for(ines).post(url).status_code == 302
     assert Enrolment.objects.filter(
         student=ines, cohort=cast.cohort_a, source="invitation"
@@ -356,9 +356,9 @@ def test_bad_invitation_links_are_404_with_a_french_message(client) -> None:
 # --- Profiles --------------------------------------------------------------------------------
 
 
-def _profile_post(**overrides: str) -> dict[str, str]:
+def _profile_post(**overrides: str) -> dict[str, object]:
     django = Skill.objects.get(slug="django")
-    data = {
+    data: dict[str, object] = {
         "skills-TOTAL_FORMS": "2",
         "skills-INITIAL_FORMS": "0",
         "skills-MIN_NUM_FORMS": "0",
