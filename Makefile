@@ -53,14 +53,13 @@ check: lint typecheck
 	$(MANAGE) check --deploy --fail-level WARNING
 
 ## Regenerate the .po catalogues (needs GNU gettext) after changing translatable strings.
+## English msgstrs always equal their msgids; French ones are written by hand (scripts/po_fill.py).
 messages: install
 	@for app in $(APPS); do \
 	  if [ -d $$app/locale ]; then (cd $$app && ../$(BIN)/django-admin makemessages -l fr -l en --no-obsolete --no-location >/dev/null); fi; \
 	done
 	$(MANAGE) makemessages -l fr -l en --no-obsolete --no-location $(foreach app,$(APPS),-i '$(app)/*') -i '.venv/*' -i 'tests/*' -i 'scripts/*' >/dev/null
-	@for po in locale/en/LC_MESSAGES/django.po $(foreach app,$(APPS),$(app)/locale/en/LC_MESSAGES/django.po); do \
-	  if [ -f $$po ]; then msgen $$po -o $$po.tmp && mv $$po.tmp $$po; fi; \
-	done
+	$(BIN)/python scripts/po_english.py $(wildcard locale/en/LC_MESSAGES/django.po $(foreach app,$(APPS),$(app)/locale/en/LC_MESSAGES/django.po))
 	@for po in locale/fr/LC_MESSAGES/django.po $(foreach app,$(APPS),$(app)/locale/fr/LC_MESSAGES/django.po); do \
 	  if [ -f $$po ]; then msgfmt --statistics -o /dev/null $$po; fi; \
 	done

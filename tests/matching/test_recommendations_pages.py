@@ -327,3 +327,10 @@ def test_the_link_to_recommended_profiles(cast) -> None:
     assert _brief_url(cast.brief_a) in html
     assert "Voir les profils recommandés" in html
     assert _brief_url(cast.draft_a) not in template.render(Context({"brief": cast.draft_a}))
+
+
+def test_the_brief_page_links_members_to_recommended_profiles(cast, client_for) -> None:
+    detail = reverse("briefs:detail", kwargs={"pk": cast.brief_a.pk})
+    assert _brief_url(cast.brief_a) in client_for(cast.member_a).get(detail).content.decode()
+    for outsider in (cast.owner_b, cast.student_a, None):
+        assert _brief_url(cast.brief_a) not in client_for(outsider).get(detail).content.decode()
