@@ -41,18 +41,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # Everything under tests/browser/ drives Chromium (a conftest cannot set pytestmark).
         if browser_dir in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
-        # A transactional test ends by flushing every table, which would also wipe what the
-        # migrations loaded (skills taxonomy, moderators group) for the next one: restore it.
-        marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and "serialized_rollback" not in marker.kwargs
-        ):
-            item.add_marker(
-                pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
-                append=False,
-            )
     reasons = {}
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         reasons["postgres"] = "needs PostgreSQL (set DATABASE_URL)"
@@ -77,6 +65,33 @@ def _isolate_state() -> Iterator[None]:
     translation.activate("fr")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests start from flushed tables: put back what the migrations loaded.
+
+    (Serialized rollback cannot do it reliably: once Playwright's event loop runs in the main
+    thread, Django hands the test a fresh connection object without the serialized data.)
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from matching.models import Cause, NeedCategorySkill, Skill, SkillRelation
+    from matching.taxonomy_load import load_taxonomy
+
+    if not Skill.objects.exists():
+        # Content types, permissions and the moderators group, then the skills taxonomy.
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+        load_taxonomy(
+            skill_model=Skill,
+            relation_model=SkillRelation,
+            cause_model=Cause,
+            default_model=NeedCategorySkill,
+        )
 
 
 @pytest.fixture

@@ -175,7 +175,7 @@ def test_a_student_saves_and_ranks_favourites(
         ).to_be_focused()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Mes favorites").click()
+    page.locator("#save-brief").get_by_role("link", name="Mes missions enregistrées").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes missions enregistrées")
     assert_accessible(page)
     for count, brief in enumerate((cast.brief_a, extra), start=1):

@@ -9,18 +9,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from humanitech.roles import sync_moderator_group
 from matching.models import (
     Application,
-    Cause,
-    NeedCategorySkill,
     RecomputeRun,
     Skill,
-    SkillRelation,
     TeamMember,
 )
 from matching.services.recommendations import recompute_all, recompute_queue
-from matching.taxonomy_load import load_taxonomy
 from notifications.models import Notification
 from organisations.models import Brief, BriefSkill
 from organisations.workflow import BriefState
@@ -29,19 +24,6 @@ from tests.cast import build_cast
 from .axe import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _taxonomy(transactional_db: None) -> None:
-    # A transactional test empties every table when it ends: load the taxonomy again.
-    if not Skill.objects.exists():
-        load_taxonomy(
-            skill_model=Skill,
-            relation_model=SkillRelation,
-            cause_model=Cause,
-            default_model=NeedCategorySkill,
-        )
-    sync_moderator_group()
 
 
 def _switch_to(page: Page, login_as: Callable[[User], None], user: User) -> None:
@@ -140,7 +122,7 @@ def test_apply_approve_accept_and_start_the_project(
     # The student sees where they stand, and the organisation's word.
     _switch_to(page, login_as, cast.student_a)
     page.goto(base + "/dashboard/")
-    page.get_by_role("link", name="Mes candidatures").click()
+    page.get_by_role("main").get_by_role("link", name="Mes candidatures").click()
     expect(
         page.get_by_text("Vous faites partie de l'équipe et le projet a démarré.")
     ).to_be_visible()

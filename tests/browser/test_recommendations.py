@@ -10,29 +10,14 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from humanitech.roles import sync_moderator_group
-from matching.models import Cause, NeedCategorySkill, RecomputeRun, Skill, SkillRelation
+from matching.models import RecomputeRun, Skill
 from matching.services.recommendations import recompute_all, recompute_queue
-from matching.taxonomy_load import load_taxonomy
 from organisations.models import BriefSkill
 from tests.cast import build_cast
 
 from .axe import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _taxonomy(transactional_db: None) -> None:
-    # A transactional test empties every table when it ends: load the taxonomy again.
-    if not Skill.objects.exists():
-        load_taxonomy(
-            skill_model=Skill,
-            relation_model=SkillRelation,
-            cause_model=Cause,
-            default_model=NeedCategorySkill,
-        )
-    sync_moderator_group()
 
 
 def _needs(brief, *slugs: str) -> None:

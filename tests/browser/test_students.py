@@ -11,9 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from humanitech.roles import sync_moderator_group
-from matching.models import Cause, NeedCategorySkill, Skill, SkillRelation
-from matching.taxonomy_load import load_taxonomy
+from matching.models import Skill
 from notifications.models import Notification
 from students import services
 from students.models import CohortInvitation, Enrolment, School, StudentProfile
@@ -22,20 +20,6 @@ from tests.factories import UserFactory
 from .axe import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _taxonomy(transactional_db: None) -> None:
-    # A transactional test empties every table when it ends, the migration-loaded taxonomy
-    # included: load it again for the journeys that follow (idempotent, well under 1 s).
-    if not Skill.objects.exists():
-        load_taxonomy(
-            skill_model=Skill,
-            relation_model=SkillRelation,
-            cause_model=Cause,
-            default_model=NeedCategorySkill,
-        )
-    sync_moderator_group()
 
 
 def _date(days: int) -> str:
