@@ -5,16 +5,17 @@ time with the top-k kept both ways (20 briefs per student, 50 students per brief
 memory, the floor and the ratio; then the one-student page path over 10,000 briefs and the
 plain-Python reference. The last line holds the figures as key=value pairs so runs compare.
 
-The floor is the skill term alone, as the engine itself computes it: for every chunk of
-students and every tile of briefs, the scipy CSR product (skill columns of the tile's brief
-matrix: tile × 4K credit columns) @ (dense credit block of the chunk: 4K × students), timed
-call by call (the credit blocks are densified outside the timer), over the same chunks and
-tiles, so the full N × M matrix never exists there either.
+The floor is the bare scipy product of the skill term, on the engine's own operands: for every
+chunk of students, in the batch's order, the sparse matrix of the briefs' skill terms (briefs ×
+4K credit columns, scoring._floor_operands) @ the chunk's dense credit block (4K × students),
+the block densified outside the timer. The full N × M matrix never exists there either.
 
-Timings are the best of --repeats runs, wall clock and, for single-threaded runs, the CPU time
-of the thread (time.thread_time): the machine is shared, and other processes stretch wall
-clocks but not the CPU a run uses. batch_vs_floor is the like-with-like ratio: one thread,
-CPU time; batch_vs_floor_wall is the threaded batch over the one-thread floor, wall clock.
+Timings are medians of --repeats runs: wall clock and, for single-threaded runs, the CPU time
+of the thread (time.thread_time), since the machine is shared and other processes stretch wall
+clocks more than the CPU a run uses. batch_vs_floor compares like with like: one thread each,
+CPU time. With --threads workers, the batch's wall clock is compared with the floor's on as
+many threads (batch_vs_floor_threads). The compiled engine's first call, which compiles or
+loads its machine code, happens before any timing and is reported apart.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from matching import scoring
 
@@ -148,52 +150,51 @@ def synthetic(n_students: int, n_briefs: int, seed: int = 0) -> Synthetic:
 
 @dataclass(frozen=True)
 class Timing:
-    """Best of the repeats: wall-clock seconds, and CPU seconds of the calling thread (for a
-    single-threaded run, its cost whatever else the machine runs)."""
+    """Median over the repeats: wall-clock seconds, and CPU seconds of the calling thread (for
+    a single-threaded run, its cost whatever else the machine runs)."""
 
     wall: float
     cpu: float
 
 
-def _best(repeats: int, run: Callable[[], Any]) -> Timing:
-    walls, cpus = [], []
+def _median(runs: list[Timing]) -> Timing:
+    return Timing(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
+
+
+def _timed(repeats: int, run: Callable[[], Any]) -> Timing:
+    runs = []
     for _ in range(repeats):
         wall, cpu = time.perf_counter(), time.thread_time()
         run()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.thread_time() - cpu)
-    return Timing(min(walls), min(cpus))
+        runs.append(Timing(time.perf_counter() - wall, time.thread_time() - cpu))
+    return _median(runs)
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
-def _floor(data: Synthetic, chunk: int, threads: int, repeats: int) -> Timing:
-    """The bare skill product over the batch's chunks and tiles (see module doc)."""
-    plan = data.briefs.plan(np.float32)
-    n_credit = scoring.LEVEL_EXPERT * data.taxonomy.n_skills
-    tiles = [scoring.sp.csr_array(matrix[: hi - lo][:, :n_credit]) for lo, hi, matrix in plan.tiles]
-    credit = data.students.credit_blocks(chunk, np.float32)  # the batch's own skill rows
+def _floor(data: Synthetic, threads: int, repeats: int) -> Timing:
+    """The bare scipy skill product over the batch's chunks (see module doc)."""
+    skills, blocks = scoring._floor_operands(data.students, data.briefs)
+    skills = sp.csr_array(skills)
 
     def one_thread() -> Timing:
         wall = cpu = 0.0
-        for block in credit:
+        for block in blocks:
             dense = block.toarray()  # C order: 4K × the chunk's students, outside the timer
             wall_start, cpu_start = time.perf_counter(), time.thread_time()
-            for tile in tiles:
-                tile @ dense
+            skills @ dense
             wall += time.perf_counter() - wall_start
             cpu += time.thread_time() - cpu_start
         return Timing(wall, cpu)
 
     if threads == 1:
-        runs = [one_thread() for _ in range(repeats)]
-        return Timing(min(r.wall for r in runs), min(r.cpu for r in runs))
-    blocks = [block.toarray() for block in credit]
+        return _median([one_thread() for _ in range(repeats)])
+    dense_blocks = [block.toarray() for block in blocks]
 
     def run() -> None:
-        queue = list(blocks)
+        queue = list(dense_blocks)
         lock = threading.Lock()
 
         def worker() -> None:
@@ -202,8 +203,7 @@ def _floor(data: Synthetic, chunk: int, threads: int, repeats: int) -> Timing:
                     if not queue:
                         return
                     block = queue.pop()
-                for tile in tiles:
-                    tile @ block
+                skills @ block
 
         pool = [threading.Thread(target=worker) for _ in range(threads)]
         for thread in pool:
@@ -211,7 +211,58 @@ def _floor(data: Synthetic, chunk: int, threads: int, repeats: int) -> Timing:
         for thread in pool:
             thread.join()
 
-    return _best(repeats, run)
+    return _timed(repeats, run)
+
+
+@scoring._compiled
+def _compiled_skill_product(indptr: Any, indices: Any, data: Any, dense: Any, out: Any) -> float:
+    """The same skill product as _floor, compiled for this CPU like the engine (four terms a
+    sweep, one brief row at a time); returns a checksum so that nothing is optimised away."""
+    checksum = 0.0
+    width = dense.shape[1]
+    for p in range(indptr.size - 1):
+        for s in range(width):
+            out[s] = 0
+        e = indptr[p]
+        while e < indptr[p + 1]:
+            r0 = dense[indices[e]]
+            v0 = data[e]
+            if e + 4 <= indptr[p + 1]:
+                r1, r2, r3 = dense[indices[e + 1]], dense[indices[e + 2]], dense[indices[e + 3]]
+                v1, v2, v3 = data[e + 1], data[e + 2], data[e + 3]
+                for s in range(width):
+                    out[s] += (v0 * r0[s] + v1 * r1[s]) + (v2 * r2[s] + v3 * r3[s])
+                e += 4
+            else:
+                for s in range(width):
+                    out[s] += v0 * r0[s]
+                e += 1
+        checksum += out[0]
+    return checksum
+
+
+def _compiled_floor(data: Synthetic, repeats: int) -> Timing | None:
+    """_compiled_skill_product over the batch's chunks, one thread: context for the floor."""
+    if scoring.numba is None:
+        return None
+    skills, blocks = scoring._floor_operands(data.students, data.briefs)
+    skills = sp.csr_array(skills)
+    indptr, indices = skills.indptr.astype(np.int64), skills.indices.astype(np.int64)
+    values = skills.data.astype(np.float32)
+    out = np.empty(max((block.shape[1] for block in blocks), default=1), np.float32)
+    _compiled_skill_product(indptr, indices, values, np.zeros((1, 1), np.float32), out[:1])
+
+    def one_thread() -> Timing:
+        wall = cpu = 0.0
+        for block in blocks:
+            dense = block.toarray()
+            wall_start, cpu_start = time.perf_counter(), time.thread_time()
+            _compiled_skill_product(indptr, indices, values, dense, out[: dense.shape[1]])
+            wall += time.perf_counter() - wall_start
+            cpu += time.thread_time() - cpu_start
+        return Timing(wall, cpu)
+
+    return _median([one_thread() for _ in range(repeats)])
 
 
 @dataclass(frozen=True)
@@ -220,17 +271,29 @@ class BatchFigures:
     batch_1t: Timing  # one thread
     floor: Timing  # one thread
     floor_threads: Timing  # --threads workers (wall)
+    compiled_floor: Timing | None  # the skill product compiled (numba), one thread
     peak_mb: float  # ru_maxrss of the whole process: interpreter, synthetic data, engine
-    batch_alloc_mb: float  # tracemalloc: peak of what one top_k call allocates
-    prepare_s: float  # credit blocks, dense causes and brief plan: once per block, not timed above
+    batch_alloc_mb: float  # tracemalloc: peak of what one top_k call allocates through numpy
+    prepare_s: float  # credit blocks, student order and brief plan: once per block, not timed
+    skipped: float  # share of (brief, chunk) rows the date filter skipped whole
+    offered: tuple[int, int]  # keys offered to the per-student and to the per-brief top-k
+
+
+def _prepare(students: scoring.StudentBlock, briefs: scoring.BriefBlock) -> None:
+    """What a block computes once and keeps, whichever engine runs."""
+    if scoring.ENGINE == "numba":
+        plan = scoring._kernel_plan(briefs, np.float32, students)
+        scoring._kernel_students(students, scoring.CHUNK_STUDENTS, plan, batch=True)
+    else:
+        students.credit_blocks(scoring.CHUNK_STUDENTS, np.float32)
+        students.cause_columns(np.float32)
+        briefs.plan(np.float32)
 
 
 def _batch(data: Synthetic, threads: int, repeats: int) -> BatchFigures:
     students, briefs = data.students, data.briefs
     start = time.perf_counter()
-    students.credit_blocks(scoring.CHUNK_STUDENTS, np.float32)
-    students.cause_columns(np.float32)
-    briefs.plan(np.float32)
+    _prepare(students, briefs)
     prepare = time.perf_counter() - start
 
     def run(n_threads: int) -> Callable[[], Any]:
@@ -238,18 +301,53 @@ def _batch(data: Synthetic, threads: int, repeats: int) -> BatchFigures:
             students, briefs, per_student=20, per_brief=50, threads=n_threads
         )
 
-    batch = _best(repeats, run(threads))
-    batch_1t = batch if threads == 1 else _best(repeats, run(1))
+    batch_1t = _timed(repeats, run(1))
+    batch = batch_1t if threads == 1 else _timed(repeats, run(threads))
     peak = _peak_mb()  # before the floor's own buffers
     tracemalloc.start()
     run(threads)()
     batch_alloc = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    floor = _floor(data, scoring.CHUNK_STUDENTS, 1, repeats)
-    floor_threads = (
-        floor if threads == 1 else _floor(data, scoring.CHUNK_STUDENTS, threads, repeats)
+    counters = np.zeros(4, np.int64)
+    if scoring.ENGINE == "numba":
+        scoring._kernel_batch(students, briefs, 20, 50, scoring.CHUNK_STUDENTS, 1, counters)
+    skipped = counters[0] / max(counters[0] + counters[1], 1)
+    floor = _floor(data, 1, repeats)
+    floor_threads = floor if threads == 1 else _floor(data, threads, repeats)
+    return BatchFigures(
+        batch=batch,
+        batch_1t=batch_1t,
+        floor=floor,
+        floor_threads=floor_threads,
+        compiled_floor=_compiled_floor(data, repeats),
+        peak_mb=peak,
+        batch_alloc_mb=batch_alloc,
+        prepare_s=prepare,
+        skipped=float(skipped),
+        offered=(int(counters[2]), int(counters[3])),
     )
-    return BatchFigures(batch, batch_1t, floor, floor_threads, peak, batch_alloc, prepare)
+
+
+def _warm_up(seed: int) -> tuple[float, str]:
+    """Seconds of the compiled engine's first calls (every path, tiny blocks) and whether its
+    machine code came from numba's cache or was compiled."""
+    if scoring.ENGINE != "numba":
+        return 0.0, "numpy engine, nothing to compile"
+    data = synthetic(300, 60, seed=seed)
+    start = time.perf_counter()
+    scoring.top_k(data.students, data.briefs, threads=2)
+    scoring.top_k(data.students, data.briefs, chunk=64)
+    scoring.score_pairs(data.students, data.briefs)
+    scoring.score_pairs(data.students, data.briefs, dtype=np.float32)
+    seconds = time.perf_counter() - start
+    hits = misses = 0
+    for name in dir(scoring):
+        stats = getattr(getattr(scoring, name), "stats", None)
+        if name.startswith("_kernel") and stats is not None:
+            hits += sum(stats.cache_hits.values())
+            misses += sum(stats.cache_misses.values())
+    how = "compiled" if misses else "loaded from numba's cache"
+    return seconds, f"{how} ({hits} cache hits, {misses} misses)"
 
 
 def _student_record(block: scoring.StudentBlock, i: int) -> scoring.StudentRecord:
@@ -336,7 +434,10 @@ def _one_student(data: Synthetic, samples: int, seed: int) -> tuple[float, float
         causes=briefs.causes,
         open=briefs.open,
     )
-    cold.plan(np.float32)
+    if scoring.ENGINE == "numba":
+        scoring._kernel_plan(cold, np.float32)
+    else:
+        cold.plan(np.float32)
     compile_ms = (time.perf_counter() - start) * 1e3
     rng = np.random.default_rng(seed)
     times = []
@@ -350,11 +451,14 @@ def _one_student(data: Synthetic, samples: int, seed: int) -> tuple[float, float
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2, help="batch worker threads")
-    parser.add_argument("--repeats", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--repeats", type=int, default=5, help="median of this many runs")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     load = os.getloadavg()[0]
     print(f"load average at start: {load:.2f} on {os.cpu_count()} cores (the machine is shared)")
+    warm_up_s, warm_up = _warm_up(args.seed)
+    print(f"engine: {scoring.ENGINE}; first calls {warm_up_s:.2f}s, {warm_up} (not timed below)")
+    threads = args.threads
     big: BatchFigures | None = None
     big_data: Synthetic | None = None
     for n, m in ((10_000, 2_000), (50_000, 10_000)):
@@ -362,22 +466,30 @@ def main(argv: list[str] | None = None) -> None:
         data = synthetic(n, m, seed=args.seed)
         made = time.perf_counter() - start
         eligible = scoring.score_pairs(data.students.subset(np.arange(200)), data.briefs)
-        result = _batch(data, args.threads, args.repeats)
-        b1, fl = result.batch_1t, result.floor
+        result = _batch(data, threads, args.repeats)
+        b1, fl, ft = result.batch_1t, result.floor, result.floor_threads
+        compiled = result.compiled_floor
         print(
             f"{n:,} × {m:,}: data {made:.2f}s, {np.mean(~np.isnan(eligible)):.0%} of pairs "
             f"eligible, blocks prepared once in {result.prepare_s:.2f}s\n"
-            f"  batch, top 20 per student + top 50 per brief: {result.batch.wall:.3f}s wall "
-            f"with {args.threads} threads; {b1.wall:.3f}s wall, {b1.cpu:.3f}s CPU with 1 "
-            f"({b1.cpu / (n * m) * 1e9:.2f} ns/pair)\n"
-            f"  floor, bare skill product: {fl.wall:.3f}s wall, {fl.cpu:.3f}s CPU with 1 "
-            f"thread; {result.floor_threads.wall:.3f}s wall with {args.threads}\n"
-            f"  ratio {b1.cpu / fl.cpu:.2f} (1 thread, CPU time), "
-            f"{result.batch.wall / fl.wall:.2f} ({args.threads}-thread batch / 1-thread floor, "
-            f"wall), {result.batch.wall / result.floor_threads.wall:.2f} "
-            f"({args.threads} threads both, wall)\n"
+            f"  batch, top 20 per student + top 50 per brief: {b1.cpu:.3f}s CPU, {b1.wall:.3f}s "
+            f"wall with 1 thread ({b1.cpu / (n * m) * 1e9:.2f} ns/pair); "
+            f"{result.batch.wall:.3f}s wall with {threads}\n"
+            f"  floor, bare scipy skill product: {fl.cpu:.3f}s CPU, {fl.wall:.3f}s wall with 1 "
+            f"thread; {ft.wall:.3f}s wall with {threads}\n"
+            f"  ratio {b1.cpu / fl.cpu:.2f} (1 thread both, CPU time), "
+            f"{result.batch.wall / ft.wall:.2f} ({threads} threads both, wall)\n"
+            + (
+                f"  the same skill product compiled like the engine: {compiled.cpu:.3f}s CPU "
+                f"(the batch is {b1.cpu / compiled.cpu:.2f}× that)\n"
+                if compiled
+                else ""
+            )
+            + f"  date filter: {result.skipped:.0%} of (brief, chunk) rows skipped whole; keys "
+            f"offered to the top-k: {result.offered[0]:,} per student, {result.offered[1]:,} per "
+            f"brief\n"
             f"  peak RSS {result.peak_mb:.0f} MB (whole process), "
-            f"{result.batch_alloc_mb:.0f} MB allocated at most by one batch (tracemalloc)"
+            f"{result.batch_alloc_mb:.0f} MB allocated at most by one batch through numpy"
         )
         big, big_data = result, data
     assert big is not None and big_data is not None
@@ -395,16 +507,21 @@ def main(argv: list[str] | None = None) -> None:
         f"{engine_per_pair * 1e9:.2f} ns CPU per pair"
     )
     figures = {
+        "engine": scoring.ENGINE,
         "load": f"{load:.2f}",
+        "load_end": f"{os.getloadavg()[0]:.2f}",
+        "warm_up_s": f"{warm_up_s:.2f}",
         "prepare_s": f"{big.prepare_s:.3f}",
-        "batch_wall_s": f"{big.batch.wall:.3f}",
-        "threads": str(args.threads),
-        "batch_1thread_wall_s": f"{big.batch_1t.wall:.3f}",
         "batch_cpu_s": f"{big.batch_1t.cpu:.3f}",
-        "floor_wall_s": f"{big.floor.wall:.3f}",
         "floor_cpu_s": f"{big.floor.cpu:.3f}",
+        "threads": str(threads),
+        "batch_threads_wall_s": f"{big.batch.wall:.3f}",
         "floor_threads_wall_s": f"{big.floor_threads.wall:.3f}",
-        "batch_vs_floor_wall": f"{big.batch.wall / big.floor.wall:.2f}",
+        "batch_vs_floor_threads": f"{big.batch.wall / big.floor_threads.wall:.2f}",
+    }
+    if big.compiled_floor:
+        figures["batch_vs_compiled_floor"] = f"{big.batch_1t.cpu / big.compiled_floor.cpu:.2f}"
+    figures |= {
         "batch_alloc_mb": f"{big.batch_alloc_mb:.0f}",
         "batch_vs_floor": f"{big.batch_1t.cpu / big.floor.cpu:.2f}",
         "peak_mb": f"{big.peak_mb:.0f}",

@@ -8,32 +8,40 @@ every input array and the benchmark figures.
 How the numbers flow:
 
 * ``Taxonomy``, ``StudentBlock`` and ``BriefBlock`` hold plain ids and arrays.
-* A brief block is compiled once (per dtype) into a sparse *brief matrix* whose rows are
-  briefs and whose columns are student *features*; a chunk of students is turned into a dense
-  feature block (features × students). One sparse × dense product per tile then yields, for
-  every (brief, student) pair, the linear part of the score (skills + location + causes) and
-  the availability before its cap; the cap and the sum are one ``minimum`` and one ``add``.
-  A missed date overlap is encoded in the student's date features as a huge penalty, so an
-  excluded pair simply comes out with a negative score: the hard filter costs no pass.
 * The skill term is linear because the student side is a *credit table*: for every skill k
   and every level r a brief may require, the best credit the student earns on k when r is
   required — directly or through a related skill — so the "max over related skills" is taken
   once per student, never per pair.
+* A brief block is compiled once (per dtype) into a sparse *brief matrix* whose rows are
+  briefs and whose columns are student *features* (the credit table, causes, …); a chunk of
+  students is turned into a dense feature block (features × students).
+* Two engines then compute the same scores. The compiled one (numba, ``ENGINE == "numba"``,
+  the default when numba imports) scores a chunk one brief row at a time and feeds both
+  top-k while the row is in cache (see "The compiled engine" below). The numpy one, kept for
+  an environment without numba, makes one sparse × dense product per tile of briefs for the
+  linear part and the availability before its cap, then one ``minimum`` and one ``add``;
+  a missed date overlap is a huge penalty in the student's date features, so an excluded
+  pair comes out negative and the hard filter costs no pass.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum, StrEnum
 from functools import cached_property
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, Literal, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+
+try:
+    import numba
+except ImportError:  # pragma: no cover - the numpy engine then serves alone (see ENGINE)
+    numba = None  # type: ignore[assignment]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -224,7 +232,11 @@ class Taxonomy:
         covered = _lookup(index, (b for _, b, _ in triples), "skill")
         sims = np.asarray([s for _, _, s in triples], np.float64)
         if symmetric:
-            had, covered, sims = np.r_[had, covered], np.r_[covered, had], np.r_[sims, sims]
+            had, covered, sims = (
+                np.r_[had, covered],
+                np.r_[covered, had],
+                np.r_[sims, sims],
+            )
         keep = had != covered
         rows, cols, sims = covered[keep], had[keep], sims[keep]
         # Keep the highest similarity of a repeated pair (sum_duplicates would add them).
@@ -335,6 +347,7 @@ class StudentBlock:
     _credit_blocks: dict[Any, tuple[Matrix, ...]] = field(
         default_factory=dict, init=False, repr=False
     )
+    _kernel_sides: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         n = self.ids.size
@@ -553,7 +566,7 @@ class BriefBlock:
     departement: IntArray
     causes: Matrix
     open: BoolArray
-    _plans: dict[Any, BriefPlan] = field(default_factory=dict, init=False, repr=False)
+    _plans: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         m = self.ids.size
@@ -565,7 +578,15 @@ class BriefBlock:
         ):
             if matrix.shape != (m, width):
                 raise ValueError(f"{name} has shape {matrix.shape}, expected {(m, width)}")
-        for name in ("effort_hours", "start", "end", "mode", "city", "departement", "open"):
+        for name in (
+            "effort_hours",
+            "start",
+            "end",
+            "mode",
+            "city",
+            "departement",
+            "open",
+        ):
             if getattr(self, name).shape != (m,):
                 raise ValueError(f"{name} must have shape {(m,)}")
         same_pattern = np.array_equal(
@@ -650,7 +671,7 @@ class BriefBlock:
         key = (np.dtype(dtype), tile_rows or TILE_ROWS)
         if key not in self._plans:
             self._plans[key] = _compile(self, *key)
-        return self._plans[key]
+        return self._plans[key]  # type: ignore[no-any-return]
 
 
 # --- Compiled brief matrix ---------------------------------------------------------------------
@@ -754,7 +775,9 @@ def _compile(briefs: BriefBlock, dtype: np.dtype[Any], tile_rows: int) -> BriefP
     skill_vals = WEIGHT_SKILLS * weights.data / total[req_pos]
     no_skill = np.flatnonzero(np.diff(levels.indptr) == 0)
     remote_part = np.where(
-        mode == WorkMode.REMOTE, 1.0, np.where(mode == WorkMode.HYBRID, LOCATION_HYBRID_REMOTE, 0.0)
+        mode == WorkMode.REMOTE,
+        1.0,
+        np.where(mode == WorkMode.HYBRID, LOCATION_HYBRID_REMOTE, 0.0),
     )
     with_remote = np.flatnonzero(remote_part > 0)
     lin_pos = np.r_[req_pos, no_skill, with_remote, position[located], position[has_causes]]
@@ -777,7 +800,10 @@ def _compile(briefs: BriefBlock, dtype: np.dtype[Any], tile_rows: int) -> BriefP
     avail = _csr(
         (
             np.r_[per_hour, -per_hour],
-            (np.r_[position, position], np.r_[end_offset + end_of, start_offset + start_of]),
+            (
+                np.r_[position, position],
+                np.r_[end_offset + end_of, start_offset + start_of],
+            ),
         ),
         (m, n_features),
         dtype,
@@ -825,7 +851,9 @@ class _Workspace:
         self.width = width
         self.features = np.zeros((plan.n_features, width), dtype)
         self.cap = np.full(
-            (min(plan.tile_rows, max(plan.n_rows, 1)), width), WEIGHT_AVAILABILITY, dtype
+            (min(plan.tile_rows, max(plan.n_rows, 1)), width),
+            WEIGHT_AVAILABILITY,
+            dtype,
         )
         self.zero = np.zeros((1, width), dtype)
         self.start_days = np.repeat(plan.start_days.astype(dtype)[:, None], width, axis=1)
@@ -957,6 +985,8 @@ def score_pairs(
     Meant for small blocks and tests; the batch keeps only the top-k (top_k()).
     """
     _same_taxonomy(students, briefs)
+    if ENGINE == "numba":
+        return _kernel_score_pairs(students, briefs, dtype)
     plan = briefs.plan(dtype)
     n = len(students)
     out = np.full((n, len(briefs)), np.nan, plan.dtype)
@@ -1209,6 +1239,869 @@ class _Batch:
             self.student_keys[lo : lo + n] = _column_top_k(kept, maxima, n, k)
 
 
+# --- The compiled engine (numba) ---------------------------------------------------------------
+#
+# The numpy engine above makes one pass over memory per operation: the product writes a tile's
+# scores, then the cap, the sum and each top-k test read them again. The compiled engine scores
+# a chunk of students (its "lanes") one brief row at a time, and the row is consumed while it
+# is in the L1 cache: one vectorised loop per four terms of the product, the first of which
+# also adds the location and the capped availability and applies the date filter; then one
+# loop flags the lanes that reach a top-k, and only those few are handled one by one. Nothing
+# of the N × M matrix is written anywhere.
+#
+# Work avoided rather than done faster:
+# * A row whose window shares no day with any student of the chunk is skipped whole. The batch
+#   orders its students by availability, so that a chunk is narrow in time: a third of the rows
+#   on the benchmark's data, about all the pairs the date filter excludes.
+# * A lane is looked at only when its score reaches the k-th kept one. Briefs are scanned in
+#   decreasing order of a prior (the 90th percentile of their scores over a sample of the
+#   students), so that per-student thresholds rise early; the first _VECTOR_ROWS rows of a
+#   chunk, where most lanes still enter, update every lane's top-k at once, in vector form.
+#   The batch's first chunks hold the students most likely to score high, so that per-brief
+#   thresholds start high; a row with many entrants first raises its threshold by bisection.
+# * A brief's entrants wait in a small buffer and are merged _PENDING at a time, sorted by a
+#   branch-free network.
+#
+# Every path computes a pair's score with the same operations in the same order, whatever the
+# chunk width or the thread: the page's single student gets exactly the batch's row.
+
+#: The engine in use: "numba" (compiled, fused) when numba imports, else "numpy". Both compute
+#: the same documented formula; the tests run both against the plain-Python reference.
+ENGINE: str = "numba" if numba is not None else "numpy"
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def _compiled(function: _Function, *, inline: bool = False) -> _Function:
+    """numba.njit with the engine's options. The machine code is cached on disk next to this
+    module (compiled once per machine); without a writable place for it, at each start."""
+    if numba is None:
+        return function
+    mode: Literal["never", "always"] = "always" if inline else "never"
+    try:
+        compiled = numba.njit(function, cache=True, nogil=True, boundscheck=False, inline=mode)
+    except RuntimeError:  # no cache locator: read-only tree and no user cache directory
+        compiled = numba.njit(function, nogil=True, boundscheck=False, inline=mode)
+    return compiled  # type: ignore[return-value]
+
+
+def _inlined(function: _Function) -> _Function:
+    """A helper compiled into its callers (which then vectorise across it)."""
+    return _compiled(function, inline=True)
+
+
+#: Beyond this many per student (a page ranking deep for its filters), each student's scores
+#: are sorted whole instead: a running top-k costs O(k) per entrant.
+_RUNNING_K: Final = 64
+#: Rows of a chunk whose per-student top-k is updated in vector form, every lane at once.
+_VECTOR_ROWS: Final = 128
+#: Students sampled evenly to order the brief rows (see _kernel_plan).
+_PRIOR_STUDENTS: Final = 256
+#: Students the batch scores first, those likely to score high (see _batch_order).
+_PILOT_STUDENTS: Final = 2048
+#: Width of the time buckets by which the batch orders its students, days.
+_DATE_BUCKET: Final = 14
+#: A row whose entrants to the per-brief top-k exceed twice k raises its limit by bisection.
+_BISECTIONS: Final = 12
+#: Keys a brief's top-k collects before they are merged in (a power of two, see _kernel_flush).
+_PENDING: Final = 32
+
+# Slots of the constants array: in the engine's dtype, so that no Python literal widens a sum.
+_K_CAP, _K_FULL, _K_ONE, _K_ZERO, _K_EXCLUDED = range(5)
+_LOW_BITS: Final = np.uint64(0x0101_0101_0101_0101)  # bit 0 of each byte
+_HIGH_BITS: Final = np.uint64(0x0202_0202_0202_0202)  # bit 1 of each byte
+_BYTES_TO_BITS: Final = np.uint64(0x0102_0408_1020_4080)  # × 8 bytes of 0/1: their bits on top
+_DE_BRUIJN: Final = np.uint64(0x03F7_9D71_B4CB_0A89)
+_DE_BRUIJN_BITS: Final = np.zeros(64, np.int64)  # lowest set bit from (bit × _DE_BRUIJN) >> 58
+for _bit in range(64):
+    _DE_BRUIJN_BITS[((1 << _bit) * 0x03F7_9D71_B4CB_0A89 & 0xFFFF_FFFF_FFFF_FFFF) >> 58] = _bit
+_KEY_ALL: Final = np.uint64(0xFFFF_FFFF)
+_KEY_SHIFT: Final = np.uint64(32)
+
+
+def _sorting_network(n: int) -> list[tuple[int, int]]:
+    """Batcher's odd-even merge sort: the compare-exchange pairs that sort n (a power of 2)."""
+
+    def merge(lo: int, hi: int, r: int) -> Iterable[tuple[int, int]]:
+        step = r * 2
+        if step < hi - lo:
+            yield from merge(lo, hi, step)
+            yield from merge(lo + r, hi, step)
+            yield from ((i, i + r) for i in range(lo + r, hi - r, step))
+        else:
+            yield (lo, lo + r)
+
+    def sort(lo: int, hi: int) -> Iterable[tuple[int, int]]:
+        if hi - lo >= 1:
+            middle = lo + (hi - lo) // 2
+            yield from sort(lo, middle)
+            yield from sort(middle + 1, hi)
+            yield from merge(lo, hi, 1)
+
+    return list(sort(0, n - 1))
+
+
+def _network_function(n: int) -> Callable[[Any], None]:
+    """A function sorting keys[:n] in place through local variables, so that the compiled
+    network keeps them in registers: 63 min/max pairs for 16 keys, no branch, no memory."""
+    names = ", ".join(f"k{i}" for i in range(n))
+    lines = ["def sort_keys(keys):", f"    {names} = " + ", ".join(f"keys[{i}]" for i in range(n))]
+    lines += [f"    k{i}, k{j} = min(k{i}, k{j}), max(k{i}, k{j})" for i, j in _sorting_network(n)]
+    lines += [f"    keys[{i}] = k{i}" for i in range(n)]
+    namespace: dict[str, Any] = {}
+    exec("\n".join(lines), namespace)  # noqa: S102 - generated from the constant network above
+    return namespace["sort_keys"]  # type: ignore[no-any-return]
+
+
+# Not cached on its own (it has no source file), only ever compiled into _kernel_flush.
+_kernel_sort_pending = (
+    numba.njit(nogil=True, boundscheck=False, inline="always")(_network_function(_PENDING))
+    if numba is not None
+    else _network_function(_PENDING)
+)
+
+
+@_compiled
+def _kernel_fill(
+    features: Any,
+    indptr: Any,
+    rows: Any,
+    values: Any,
+    const_row: int,
+    cause_row: int,
+    cause_indptr: Any,
+    cause_indices: Any,
+    lo: int,
+) -> None:
+    """The chunk's feature block (features × lanes): its credit table (a CSR of 4K rows), the
+    constant row, one row per cause (1 where the student cares about it)."""
+    width = features.shape[1]
+    for r in range(features.shape[0]):
+        for s in range(width):
+            features[r, s] = 0
+    for r in range(const_row):
+        for e in range(indptr[r], indptr[r + 1]):
+            features[r, rows[e]] = values[e]
+    for s in range(width):
+        features[const_row, s] = 1
+        for e in range(cause_indptr[lo + s], cause_indptr[lo + s + 1]):
+            features[cause_row + cause_indices[e], s] = 1
+
+
+@_inlined
+def _kernel_first_sweep(
+    acc: Any,
+    rows: tuple[Any, Any, Any, Any],
+    weights: tuple[Any, Any, Any, Any],
+    brief: tuple[Any, ...],
+    lanes: Any,
+    consts: Any,
+) -> None:
+    """acc[s] = the row's first four terms + location + capped availability, or -inf when the
+    student's window misses the brief's. This loop writes acc alone: with a second array
+    written, the runtime checks that numba's possibly aliased arrays need would be too many
+    for LLVM to vectorise it."""
+    first, last, per_hour, dept, city, near, remote = brief
+    s_first, s_last, s_per_day, s_dept, s_city, s_remote = lanes
+    r0, r1, r2, r3 = rows
+    v0, v1, v2, v3 = weights
+    cap = consts[_K_CAP]
+    full = consts[_K_FULL]
+    one = consts[_K_ONE]
+    zero = consts[_K_ZERO]
+    excluded = consts[_K_EXCLUDED]
+    for s in range(acc.shape[0]):
+        x = (v0 * r0[s] + v1 * r1[s]) + (v2 * r2[s] + v3 * r3[s])
+        same_dept = s_dept[s] == dept
+        fit = near if same_dept else zero
+        fit = full if same_dept & (s_city[s] == city) else fit
+        overlap = min(s_last[s], last) - max(s_first[s], first) + one
+        x += max(fit, remote * s_remote[s])
+        x += min(s_per_day[s] * overlap * per_hour, cap)
+        acc[s] = x if overlap > zero else excluded
+
+
+@_inlined
+def _kernel_row(p: int, acc: Any, features: Any, plan: Any, lanes: Any, consts: Any) -> None:
+    """acc[s] = the score of lane s for plan row p, -inf when excluded (no shared day).
+
+    plan holds the row-major linear part (skills, no-skill constant, causes: indptr, indices,
+    data, in points; each row's terms are padded at its start to a multiple of four with zero
+    weights on a zero feature row) and per row: first and last day, availability points per
+    hour, the location key (département, city; -3 when none), the same-département fit in
+    points and the remote part as a share of WEIGHT_LOCATION. lanes holds per student: first
+    and last day, hours per day, département and city for on-site work (-2 when unknown or
+    refused), the location points of a remote brief."""
+    indptr, indices, data = plan[0], plan[1], plan[2]
+    width = acc.shape[0]
+    e = indptr[p]
+    end = indptr[p + 1]
+    rows = (
+        features[indices[e]],
+        features[indices[e + 1]],
+        features[indices[e + 2]],
+        features[indices[e + 3]],
+    )
+    weights = (data[e], data[e + 1], data[e + 2], data[e + 3])
+    brief = (plan[3][p], plan[4][p], plan[5][p], plan[6][p], plan[7][p], plan[8][p], plan[9][p])
+    _kernel_first_sweep(acc, rows, weights, brief, lanes, consts)
+    e += 4
+    while e < end:
+        r0 = features[indices[e]]
+        r1 = features[indices[e + 1]]
+        r2 = features[indices[e + 2]]
+        r3 = features[indices[e + 3]]
+        v0 = data[e]
+        v1 = data[e + 1]
+        v2 = data[e + 2]
+        v3 = data[e + 3]
+        for s in range(width):
+            acc[s] += (v0 * r0[s] + v1 * r1[s]) + (v2 * r2[s] + v3 * r3[s])
+        e += 4
+
+
+@_compiled
+def _kernel_dense(features: Any, plan: Any, lanes: Any, consts: Any, out: Any) -> None:
+    """out[s, p]: every score of the chunk (score_pairs)."""
+    acc = np.empty(features.shape[1], features.dtype)
+    for p in range(out.shape[1]):
+        _kernel_row(p, acc, features, plan, lanes, consts)
+        for s in range(acc.shape[0]):
+            out[s, p] = acc[s]
+
+
+@_compiled
+def _kernel_sorted_lanes(
+    features: Any, plan: Any, lanes: Any, consts: Any, items: Any, out: Any
+) -> None:
+    """out[s] = the best keys of lane s (ascending; _PAD when fewer), from all its scores."""
+    width = features.shape[1]
+    m = items.shape[0]
+    scores = np.empty((width, m), np.float32)
+    _kernel_dense(features, plan, lanes, consts, scores)
+    bits = scores.view(np.uint32)
+    found = np.empty(m, np.uint64)
+    for s in range(width):
+        n = 0
+        for p in range(m):
+            if scores[s, p] >= 0:
+                found[n] = _kernel_key(bits[s, p], items[p])
+                n += 1
+        ranked = np.sort(found[:n])
+        for i in range(min(n, out.shape[1])):
+            out[s, i] = ranked[i]
+
+
+@_inlined
+def _kernel_key(bits: Any, item: Any) -> Any:
+    """The numpy engine's key (see _encode) from a score's float32 bits and an item."""
+    return ((_KEY_ALL - np.uint64(bits)) << _KEY_SHIFT) | np.uint64(item)
+
+
+@_inlined
+def _kernel_threshold(key: Any) -> Any:
+    """The float32 bits of a key's score; _PAD gives 0.0, which admits every eligible score
+    (≥ 0) and no excluded one (-inf)."""
+    return np.uint32(_KEY_ALL - (key >> _KEY_SHIFT))
+
+
+@_inlined
+def _kernel_lanes_set(words: Any, first_word: int, bit: int) -> Any:
+    """Bit `bit` of the flag bytes of 64 lanes (8 words) as one 64-bit mask."""
+    mask = np.uint64(0)
+    for j in range(8):
+        lanes = (words[first_word + j] >> np.uint64(bit)) & _LOW_BITS
+        mask |= ((lanes * _BYTES_TO_BITS) >> np.uint64(56)) << np.uint64(8 * j)
+    return mask
+
+
+@_inlined
+def _kernel_lowest(mask: Any) -> int:
+    """Index of the lowest set bit of a non-zero mask."""
+    return int(_DE_BRUIJN_BITS[((mask & (~mask + np.uint64(1))) * _DE_BRUIJN) >> np.uint64(58)])
+
+
+@_compiled
+def _kernel_flush(state: Any, count: Any, threshold: Any, p: int, k: int, merged: Any) -> None:
+    """Merge row p's pending keys (count[p] of them, state[p, k:]) into its top k (state[p,
+    :k], ascending) and update its threshold. The pending keys are sorted by a network; the
+    kept keys below the smallest of them stay where they are (a branch-free binary search
+    finds them: late entrants tend to land near the end), the rest is merged without a branch
+    (merged: room for k keys)."""
+    row = state[p]
+    pending = row[k:]
+    for slot in range(count[p], _PENDING):
+        pending[slot] = _PAD
+    _kernel_sort_pending(pending)
+    smallest = pending[0]
+    one = np.uint64(1)
+    start = np.uint64(0)
+    n = np.uint64(k)
+    while n > one:
+        half = n >> one
+        start += half * np.uint64(row[start + half - one] < smallest)
+        n -= half
+    start += np.uint64(row[start] < smallest)
+    i = start
+    j = np.uint64(0)
+    end = np.uint64(k)
+    out = start
+    size = np.uint64(_PENDING)
+    while out < end:
+        a = row[i]
+        b = pending[j] if j < size else _PAD
+        take = np.uint64(b < a)
+        merged[out] = min(a, b)
+        j += take
+        i += one - take
+        out += one
+    row[start:k] = merged[start:k]
+    count[p] = 0
+    threshold[p] = _kernel_threshold(row[k - 1])
+
+
+@_compiled
+def _kernel_flush_all(state: Any, count: Any, threshold: Any, k: int) -> None:
+    merged = np.empty(k, np.uint64)
+    for p in range(state.shape[0]):
+        if count[p]:
+            _kernel_flush(state, count, threshold, p, k, merged)
+
+
+@_compiled
+def _kernel_top_k(
+    features: Any,
+    plan: Any,
+    lanes: Any,
+    consts: Any,
+    items: Any,
+    student_ids: Any,
+    s_keys: Any,
+    b_state: Any,
+    b_count: Any,
+    b_threshold: Any,
+    flags: Any,
+    counters: Any,
+) -> None:
+    """Both running top-k for one chunk of students (lanes) against every plan row.
+
+    s_keys (lanes × k+1): each lane's best keys (plan positions), ascending after a 0 sentinel.
+    b_state (rows × k + _PENDING): each row's best keys (student indices), ascending, then the
+    keys waiting to be merged (b_count[p] of them); b_threshold: the float32 bits of the score
+    of the row's k-th merged key, a lower bound of its k-th best, all a filter needs. flags:
+    one byte per lane, padded to 64 lanes. counters (diagnostics): rows skipped by the date
+    filter, rows scored, keys offered to the per-student and to the per-brief top-k.
+    """
+    width = features.shape[1]
+    ks = s_keys.shape[1] - 1
+    kb = b_state.shape[1] - _PENDING
+    b_first = plan[3]
+    b_last = plan[4]
+    chunk_first = lanes[0].min()
+    chunk_last = lanes[1].max()
+    zero = consts[_K_ZERO]
+    acc = np.empty(width, np.float32)
+    bits = acc.view(np.uint32)
+    words = flags.view(np.uint64)
+    n_words = words.shape[0]
+    b_limits = b_threshold.view(np.float32)
+    never = np.float32(np.inf)
+    s_bits = np.zeros(width, np.uint32)
+    # No lane is a per-student hit while the first rows go the vector way, nor ever with k = 0.
+    s_limits = s_bits.view(np.float32) if ks else np.full(width, never)
+    vector_limits = np.full(width, never)
+    vector_keys = np.full((ks + 1, width), _PAD, np.uint64)  # lane-major: every lane at once
+    vector_keys[0] = 0
+    carry = np.empty(width, np.uint64)
+    merged = np.empty(kb, np.uint64)
+    one = np.uint64(1)
+    top_byte = np.uint64(56)
+    scored = 0
+    for p in range(b_state.shape[0]):
+        if b_first[p] > chunk_last or b_last[p] < chunk_first:
+            counters[0] += 1
+            continue
+        vector = ks > 0 and scored < _VECTOR_ROWS
+        _kernel_row(p, acc, features, plan, lanes, consts)
+        scored += 1
+        item = items[p]
+        limit = b_limits[p] if kb else never
+        limits = vector_limits if vector else s_limits
+        for s in range(width):  # bit 0: enters the student's top-k, bit 1: the brief's
+            score = acc[s]
+            flags[s] = np.uint8(score >= limits[s]) | (np.uint8(score >= limit) << np.uint8(1))
+        found = np.uint64(0)
+        for j in range(n_words):
+            found |= words[j]
+
+        if vector:
+            # Insert the row's key into every lane's sorted keys at once, from the best slot
+            # to the worst: keys[i], carry = min(keys[i], carry), max(keys[i], carry).
+            for s in range(width):
+                carry[s] = _kernel_key(bits[s], item) if acc[s] >= zero else _PAD
+            for i in range(1, ks + 1):
+                column = vector_keys[i]
+                for s in range(width):
+                    kept = column[s]
+                    column[s] = min(kept, carry[s])
+                    carry[s] = max(kept, carry[s])
+            if scored == _VECTOR_ROWS:
+                for s in range(width):
+                    for i in range(ks + 1):
+                        s_keys[s, i] = vector_keys[i, s]
+                    s_bits[s] = _kernel_threshold(s_keys[s, ks])
+        elif found & _LOW_BITS:
+            for g in range(0, n_words, 8):
+                mask = _kernel_lanes_set(words, g, 0)
+                while mask:
+                    s = 8 * g + _kernel_lowest(mask)
+                    mask &= mask - np.uint64(1)
+                    key = _kernel_key(bits[s], item)
+                    lane_keys = s_keys[s]
+                    for i in range(ks, 0, -1):  # the same insertion, one lane, no branch
+                        lane_keys[i] = min(lane_keys[i], max(lane_keys[i - 1], key))
+                    s_bits[s] = _kernel_threshold(lane_keys[ks])
+                    counters[2] += 1
+
+        if found & _HIGH_BITS:
+            count = 0
+            for j in range(n_words):  # × 0x0101…: the sum of 8 bytes of 0/1 in the top byte
+                count += int((((words[j] >> one) & _LOW_BITS) * _LOW_BITS) >> top_byte)
+            if count > 2 * kb:
+                # Only the row's kb best lanes can enter: raise the limit by bisection to a
+                # score that kb lanes reach (a lane under it has kb lanes above it).
+                high = acc.max()
+                for _ in range(_BISECTIONS):
+                    middle = limit + (high - limit) * np.float32(0.5)
+                    above = 0
+                    for s in range(width):
+                        above += acc[s] >= middle
+                    if above >= kb:
+                        limit = middle
+                        count = above
+                    else:
+                        high = middle
+                    if count <= 2 * kb:
+                        break
+                for s in range(width):
+                    flags[s] = np.uint8(acc[s] >= limit) << np.uint8(1)
+            row = b_state[p]
+            n = b_count[p]
+            for g in range(0, n_words, 8):
+                mask = _kernel_lanes_set(words, g, 1)
+                while mask:
+                    s = 8 * g + _kernel_lowest(mask)
+                    mask &= mask - np.uint64(1)
+                    row[kb + n] = _kernel_key(bits[s], student_ids[s])
+                    n += 1
+                    if n == _PENDING:
+                        b_count[p] = n
+                        _kernel_flush(b_state, b_count, b_threshold, p, kb, merged)
+                        n = 0
+            b_count[p] = n
+            counters[3] += count
+    counters[1] += scored
+    if ks and scored < _VECTOR_ROWS:
+        for s in range(width):
+            for i in range(ks + 1):
+                s_keys[s, i] = vector_keys[i, s]
+
+
+@dataclass(frozen=True, eq=False)
+class _KernelPlan:
+    """A brief block compiled for the compiled engine (BriefPlan is the numpy engine's).
+
+    Plan rows are the open briefs in scan order; items[p] is the rank of row p among the open
+    briefs, which breaks ties as the brief index does. The feature rows of a chunk: [0, 4K)
+    its credit table, const_row (1), a zero row (pads the rows' terms to whole sweeps), then
+    one per cause (1 where the student cares about it).
+    """
+
+    dtype: np.dtype[Any]
+    open_rows: IntArray  # brief indices of the open briefs, ascending
+    rows: IntArray  # brief index of each plan row
+    items: IntArray
+    arrays: tuple[Any, ...]  # what _kernel_row reads
+    consts: npt.NDArray[Any]
+    n_features: int
+    const_row: int
+    cause_row: int
+    day0: int
+    skills: Matrix  # rows × 4K: the skill terms alone, what the benchmark's floor multiplies
+
+
+def _compile_kernel_plan(briefs: BriefBlock, dtype: np.dtype[Any], scan: IntArray) -> _KernelPlan:
+    taxonomy = briefs.taxonomy
+    open_rows = np.flatnonzero(briefs.open).astype(np.int64)
+    rows = open_rows[scan]
+    m = rows.size
+    n_levels = len(LEVELS)
+    const_row = taxonomy.n_skills * n_levels
+    zero_row = const_row + 1
+    cause_row = zero_row + 1
+    n_features = cause_row + taxonomy.n_causes
+    levels = briefs.required_levels[rows]
+    weights = briefs.skill_weights[rows]
+    position = np.arange(m, dtype=np.int64)
+    req_pos = np.repeat(position, np.diff(levels.indptr))
+    total = np.bincount(req_pos, weights=weights.data, minlength=m)
+    skill_cols = levels.indices.astype(np.int64) * n_levels + levels.data.astype(np.int64) - 1
+    skill_vals = WEIGHT_SKILLS * weights.data / total[req_pos]
+    no_skill = np.flatnonzero(np.diff(levels.indptr) == 0)
+    causes = briefs.causes[rows]
+    n_causes = np.diff(causes.indptr)
+    cause_pos = np.repeat(position, n_causes)
+    cause_vals = WEIGHT_CAUSES / n_causes[cause_pos]
+    linear = _csr(
+        (
+            np.r_[skill_vals, np.full(no_skill.size, WEIGHT_SKILLS), cause_vals],
+            (
+                np.r_[req_pos, no_skill, cause_pos],
+                np.r_[skill_cols, np.full(no_skill.size, const_row), cause_row + causes.indices],
+            ),
+        ),
+        (m, n_features),
+        dtype,
+    )
+    # Whole sweeps of four terms: each row starts with (-terms mod 4) zero terms. Adding +0.0
+    # changes no sum, so the scores are those of the terms alone.
+    pad = -np.diff(linear.indptr) % 4
+    size = np.diff(linear.indptr) + pad
+    indptr = np.r_[0, np.cumsum(size)].astype(np.int64)
+    indices = np.full(indptr[-1], zero_row, np.int64)
+    data = np.zeros(indptr[-1], dtype)
+    kept = _expand_ranges(indptr[:-1] + pad, np.diff(linear.indptr))
+    indices[kept] = linear.indices
+    data[kept] = linear.data
+    mode = briefs.mode[rows]
+    dept = briefs.departement[rows]
+    city = briefs.city[rows]
+    located = (mode != WorkMode.REMOTE) & (dept >= 0)
+    day0 = int(briefs.start[rows].min()) if m else 0
+    near = np.where(
+        mode == WorkMode.HYBRID, LOCATION_SAME_DEPARTEMENT_HYBRID, LOCATION_SAME_DEPARTEMENT_ONSITE
+    )
+    remote = np.where(
+        mode == WorkMode.REMOTE, 1.0, np.where(mode == WorkMode.HYBRID, LOCATION_HYBRID_REMOTE, 0.0)
+    )
+    arrays = (
+        indptr,
+        indices,
+        data,
+        (briefs.start[rows] - day0).astype(dtype),
+        (briefs.end[rows] - day0).astype(dtype),
+        (WEIGHT_AVAILABILITY / briefs.effort_hours[rows]).astype(dtype),
+        np.where(located, dept, -3).astype(np.int32),
+        np.where(located & (city >= 0), city, -3).astype(np.int32),
+        (WEIGHT_LOCATION * near).astype(dtype),
+        remote.astype(dtype),
+    )
+    consts = np.zeros(5, dtype)
+    consts[[_K_CAP, _K_FULL, _K_ONE, _K_ZERO, _K_EXCLUDED]] = [
+        WEIGHT_AVAILABILITY,
+        WEIGHT_LOCATION,
+        1.0,
+        0.0,
+        -np.inf,
+    ]
+    return _KernelPlan(
+        dtype=dtype,
+        open_rows=open_rows,
+        rows=rows,
+        items=scan.astype(np.int64),
+        arrays=arrays,
+        consts=consts,
+        n_features=n_features,
+        const_row=const_row,
+        cause_row=cause_row,
+        day0=day0,
+        skills=_csr((skill_vals, (req_pos, skill_cols)), (m, const_row), dtype),
+    )
+
+
+def _kernel_plan(
+    briefs: BriefBlock, dtype: npt.DTypeLike, sample: StudentBlock | None = None
+) -> _KernelPlan:
+    """The block's compiled plan, kept with it (as BriefBlock.plan). Rows are scanned by
+    decreasing 90th percentile of their scores over an even sample of the first caller's
+    students (a page's single student gives none: index order); the order changes the speed,
+    never a result."""
+    key = ("kernel", np.dtype(dtype))
+    plan = briefs._plans.get(key)
+    if plan is None:
+        m = int(np.count_nonzero(briefs.open))
+        scan = np.arange(m, dtype=np.int64)
+        if sample is not None and len(sample) >= _PRIOR_STUDENTS and m:
+            unordered = _compile_kernel_plan(briefs, np.dtype(dtype), scan)
+            rows = np.linspace(0, len(sample) - 1, _PRIOR_STUDENTS).astype(np.int64)
+            scores = _kernel_scores(unordered, sample.subset(rows))
+            q90 = int(0.9 * (rows.size - 1))
+            scan = np.argsort(-np.partition(scores, q90, axis=0)[q90], kind="stable")
+        plan = briefs._plans[key] = _compile_kernel_plan(briefs, np.dtype(dtype), scan)
+    return plan  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, eq=False)
+class _KernelStudents:
+    """A student block in the compiled engine's chunk order, prepared once per chunk width."""
+
+    order: IntArray  # block row of each lane, chunk after chunk
+    credit: tuple[tuple[IntArray, npt.NDArray[np.int32], npt.NDArray[Any]], ...]  # 4K × lanes
+    cause_indptr: IntArray
+    cause_indices: IntArray
+
+
+def _kernel_students(
+    students: StudentBlock, width: int, plan: _KernelPlan, batch: bool
+) -> _KernelStudents:
+    """The credit blocks of the chunks, in the batch's order (see _batch_order) or the block's."""
+    key = ("kernel", width, plan.dtype, plan if batch else None)
+    side: _KernelStudents | None = students._kernel_sides.get(key)
+    if side is None:
+        order = _batch_order(students, plan) if batch else np.arange(len(students), dtype=np.int64)
+        levels = students.skill_levels[order]
+        by_source = students.taxonomy._related_by_source
+        n_features = students.taxonomy.n_skills * len(LEVELS)
+        blocks = []
+        for lo in range(0, len(students), width):
+            rows, cols, credits = _credit_entries(levels[lo : lo + width], by_source)
+            by_col = np.argsort(
+                cols.astype(np.uint16) if n_features <= 1 << 16 else cols, kind="stable"
+            )
+            indptr = np.r_[0, np.cumsum(np.bincount(cols, minlength=n_features))]
+            blocks.append(
+                (
+                    indptr.astype(np.int64),
+                    rows[by_col].astype(np.int32),
+                    credits[by_col].astype(plan.dtype),
+                )
+            )
+        causes = students.causes[order]
+        side = students._kernel_sides[key] = _KernelStudents(
+            order=order,
+            credit=tuple(blocks),
+            cause_indptr=causes.indptr.astype(np.int64),
+            cause_indices=causes.indices.astype(np.int64),
+        )
+    return side
+
+
+def _batch_order(students: StudentBlock, plan: _KernelPlan) -> IntArray:
+    """The batch's order of the students: first the _PILOT_STUDENTS likely to score high
+    against most briefs (the per-brief top-k then start from high thresholds), then the others
+    by availability — two-week buckets of their first day, then their last day — so that a
+    chunk is narrow in time and the briefs whose window it misses are skipped whole.
+
+    "Likely to score high": the skill and cause points a student would earn against the
+    average open brief, counting direct skills only. A cheap guess: it only orders the work."""
+    n = len(students)
+    pilot = np.zeros(n, np.bool_)
+    if n > 2 * _PILOT_STUDENTS:
+        indptr, indices, data = plan.arrays[:3]
+        demand = np.bincount(indices, weights=data, minlength=plan.n_features) / max(
+            indptr.size - 1, 1
+        )
+        levels = students.skill_levels
+        owner = np.repeat(np.arange(n), np.diff(levels.indptr))
+        level = levels.data.astype(np.float64)
+        guess = students.causes @ demand[plan.cause_row :]
+        for column, required in enumerate(LEVELS):
+            earned = demand[levels.indices.astype(np.int64) * len(LEVELS) + column]
+            earned *= _level_credit(level, float(required))
+            guess += np.bincount(owner, weights=earned, minlength=n)
+        pilot[np.argsort(-guess, kind="stable")[:_PILOT_STUDENTS]] = True
+    by_date = np.lexsort((students.available_to, students.available_from // _DATE_BUCKET, ~pilot))
+    return by_date.astype(np.int64)
+
+
+def _kernel_lanes(plan: _KernelPlan, students: StudentBlock, order: IntArray) -> tuple[Any, ...]:
+    """The per-student arrays of _kernel_row, in chunk order."""
+    dtype = plan.dtype
+    preference = students.remote_preference[order]
+    dept = students.departement[order]
+    city = students.city[order]
+    on_site = (preference != RemotePreference.REMOTE_ONLY) & (dept >= 0)
+    return (
+        (students.available_from[order] - plan.day0).astype(dtype),
+        (students.available_to[order] - plan.day0).astype(dtype),
+        (students.hours_per_week[order] / DAYS_PER_WEEK).astype(dtype),
+        np.where(on_site, dept, -2).astype(np.int32),
+        np.where(city >= 0, city, -2).astype(np.int32),
+        (WEIGHT_LOCATION * (preference != RemotePreference.ONSITE_ONLY)).astype(dtype),
+    )
+
+
+def _kernel_scores(plan: _KernelPlan, students: StudentBlock) -> npt.NDArray[Any]:
+    """Dense (students × plan rows) scores, -inf where excluded."""
+    n = len(students)
+    side = _kernel_students(students, CHUNK_STUDENTS, plan, batch=False)
+    lanes = _kernel_lanes(plan, students, side.order)
+    out = np.empty((n, plan.rows.size), plan.dtype)
+    for c, lo in enumerate(range(0, n, CHUNK_STUDENTS)):
+        hi = min(lo + CHUNK_STUDENTS, n)
+        features = np.empty((plan.n_features, hi - lo), plan.dtype)
+        indptr, rows, values = side.credit[c]
+        _kernel_fill(
+            features,
+            indptr,
+            rows,
+            values,
+            plan.const_row,
+            plan.cause_row,
+            side.cause_indptr,
+            side.cause_indices,
+            lo,
+        )
+        chunk_lanes = tuple(a[lo:hi] for a in lanes)
+        _kernel_dense(features, plan.arrays, chunk_lanes, plan.consts, out[lo:hi])
+    return out
+
+
+def _kernel_score_pairs(
+    students: StudentBlock, briefs: BriefBlock, dtype: npt.DTypeLike
+) -> npt.NDArray[Any]:
+    plan = _kernel_plan(briefs, dtype)
+    out = np.full((len(students), len(briefs)), np.nan, plan.dtype)
+    scores = _kernel_scores(plan, students)
+    scores[scores < 0] = np.nan
+    out[:, plan.rows] = scores
+    return out
+
+
+def _kernel_batch(
+    students: StudentBlock,
+    briefs: BriefBlock,
+    per_student: int,
+    per_brief: int,
+    chunk: int,
+    threads: int,
+    counters: npt.NDArray[np.int64] | None = None,
+) -> tuple[TopK, TopK]:
+    """top_k with the compiled engine; counters (4) receives _kernel_top_k's diagnostics."""
+    plan = _kernel_plan(briefs, np.float32, students)
+    n = len(students)
+    m = plan.rows.size
+    deep = per_student > _RUNNING_K
+    running = 0 if deep else per_student  # the kernel's per-student k
+    side = _kernel_students(students, chunk, plan, batch=True)
+    lanes = _kernel_lanes(plan, students, side.order)
+    student_keys = np.full((n, per_student), _PAD, np.uint64)
+    starts = list(range(0, n, chunk))[::-1]
+    lock = threading.Lock()
+    parts: list[KeyArray] = []
+    errors: list[BaseException] = []
+    totals = np.zeros(4, np.int64)
+    # The workers' per-brief thresholds, exchanged between chunks: a student under another
+    # worker's k-th score for a brief has k students above it there, and cannot enter.
+    shared = np.zeros(m, np.uint32)  # score bits: for scores ≥ 0 they order like the scores
+
+    def worker() -> None:
+        try:
+            b_state = np.full((m, per_brief + _PENDING), _PAD, np.uint64)
+            b_count = np.zeros(m, np.int64)
+            b_threshold = np.zeros(m, np.uint32)
+            mine = np.zeros(4, np.int64)
+            while True:
+                with lock:
+                    if not starts:
+                        break
+                    lo = starts.pop()
+                    if threads > 1 and per_brief:
+                        np.maximum(shared, b_threshold, out=shared)
+                        b_threshold[:] = shared
+                hi = min(lo + chunk, n)
+                features = np.empty((plan.n_features, hi - lo), plan.dtype)
+                indptr, rows, values = side.credit[lo // chunk]
+                _kernel_fill(
+                    features,
+                    indptr,
+                    rows,
+                    values,
+                    plan.const_row,
+                    plan.cause_row,
+                    side.cause_indptr,
+                    side.cause_indices,
+                    lo,
+                )
+                s_keys = np.full((hi - lo, running + 1), _PAD, np.uint64)
+                s_keys[:, 0] = 0
+                if deep:
+                    deep_keys = np.full((hi - lo, per_student), _PAD, np.uint64)
+                    _kernel_sorted_lanes(
+                        features,
+                        plan.arrays,
+                        tuple(a[lo:hi] for a in lanes),
+                        plan.consts,
+                        plan.items,
+                        deep_keys,
+                    )
+                    student_keys[side.order[lo:hi]] = deep_keys
+                _kernel_top_k(
+                    features,
+                    plan.arrays,
+                    tuple(a[lo:hi] for a in lanes),
+                    plan.consts,
+                    plan.items,
+                    side.order[lo:hi],
+                    s_keys,
+                    b_state,
+                    b_count,
+                    b_threshold,
+                    np.zeros(-(-(hi - lo) // 64) * 64, np.uint8),
+                    mine,
+                )
+                if not deep:
+                    student_keys[side.order[lo:hi]] = s_keys[:, 1:]
+            _kernel_flush_all(b_state, b_count, b_threshold, per_brief)
+            with lock:
+                parts.append(b_state[:, :per_brief])
+                totals[:] += mine
+        except BaseException as error:  # re-raised in the calling thread
+            errors.append(error)
+
+    pool = [threading.Thread(target=worker) for _ in range(max(1, threads) - 1)]
+    for thread in pool:
+        thread.start()
+    worker()
+    for thread in pool:
+        thread.join()
+    if errors:
+        raise errors[0]
+    if counters is not None:
+        counters[:] = totals
+    s_items, s_scores = _decode(student_keys)
+    s_items = np.append(plan.open_rows, -1)[s_items]  # open-brief rank → brief index; -1 stays
+    b_keys = np.full((len(briefs), per_brief), _PAD, np.uint64)
+    if parts and per_brief:
+        merged = np.concatenate(parts, axis=1)
+        merged.sort(axis=1)
+        b_keys[plan.rows] = merged[:, :per_brief]
+    return TopK(s_items, s_scores), TopK(*_decode(b_keys))
+
+
+def _floor_operands(
+    students: StudentBlock, briefs: BriefBlock, chunk: int = CHUNK_STUDENTS
+) -> tuple[Matrix, list[Matrix]]:
+    """What the batch itself multiplies for the skill term, for the benchmark's floor: the
+    briefs' skill terms (rows × 4K, scipy CSR, in the engine's row order) and the students'
+    credit blocks (4K × chunk width, scipy CSR, in the engine's chunk order)."""
+    k4 = briefs.taxonomy.n_skills * len(LEVELS)
+    if ENGINE == "numba":
+        plan = _kernel_plan(briefs, np.float32, students)
+        side = _kernel_students(students, chunk, plan, batch=True)
+        widths = [min(chunk, len(students) - lo) for lo in range(0, len(students), chunk)]
+        blocks = [
+            sp.csr_array((values, rows, indptr), shape=(k4, width))
+            for (indptr, rows, values), width in zip(side.credit, widths, strict=True)
+        ]
+        return plan.skills, blocks
+    numpy_plan = briefs.plan(np.float32)
+    skills = sp.vstack([matrix[: hi - lo][:, :k4] for lo, hi, matrix in numpy_plan.tiles])
+    return _csr(skills, (numpy_plan.n_rows, k4), np.float32), list(
+        students.credit_blocks(chunk, np.float32)
+    )
+
+
 def top_k(
     students: StudentBlock,
     briefs: BriefBlock,
@@ -1223,11 +2116,14 @@ def top_k(
     brief (M × per_brief, student indices), in one pass over student chunks; scores in float32.
 
     Memory stays at a few chunks of scores: the N × M matrix never exists. Pass 0 for a side
-    you do not need. threads > 1 scores chunks in parallel (numpy and scipy release the GIL).
+    you do not need. threads > 1 scores chunks in parallel (the compiled kernels, numpy and
+    scipy release the GIL). tile_rows only concerns the numpy engine (see ENGINE).
     """
     _same_taxonomy(students, briefs)
     if min(per_student, per_brief) < 0 or chunk < 1 or threads < 1 or (tile_rows or 1) < 1:
         raise ValueError("k must be ≥ 0, chunk, tile_rows and threads ≥ 1")
+    if ENGINE == "numba":
+        return _kernel_batch(students, briefs, per_student, per_brief, chunk, threads)
     plan = briefs.plan(np.float32, tile_rows)
     batch = _Batch(plan, students, per_student, per_brief, chunk)
     batch.run(threads)
@@ -1425,7 +2321,10 @@ def explain(
     city = int(students.city[i])
     same_city = same_departement and city >= 0 and city == int(briefs.city[j])
     verdict, location_fit = _location(
-        int(briefs.mode[j]), int(students.remote_preference[i]), same_departement, same_city
+        int(briefs.mode[j]),
+        int(students.remote_preference[i]),
+        same_departement,
+        same_city,
     )
 
     student_causes = set(students.causes[[i]].indices.tolist())

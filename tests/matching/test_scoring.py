@@ -4,6 +4,8 @@ and its top-k. Pure numpy: no database."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from matching import scoring
 from matching.bench import synthetic
 from matching.scoring import (
     WEIGHT_AVAILABILITY,
@@ -43,6 +46,19 @@ from matching.scoring import (
 )
 
 from .reference_scoring import Related, reference_components, skill_credit
+
+#: Both engines when numba imports: each must compute the documented formula.
+ENGINES = ("numba", "numpy") if scoring.numba is not None else ("numpy",)
+
+
+@contextmanager
+def running(engine: str) -> Iterator[None]:
+    saved, scoring.ENGINE = scoring.ENGINE, engine
+    try:
+        yield
+    finally:
+        scoring.ENGINE = saved
+
 
 SKILLS = (10, 20, 30, 40, 50, 60)
 CAUSES = (1, 2, 3, 4)
@@ -142,10 +158,12 @@ AGREEMENT = settings(max_examples=80, deadline=None, suppress_health_check=[Heal
 # --- The engine computes the documented formula -----------------------------------------
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @AGREEMENT
 @given(worlds())
-def test_engine_agrees_with_the_reference(world: World) -> None:
-    scores = score_pairs(world.students, world.briefs)
+def test_engine_agrees_with_the_reference(engine: str, world: World) -> None:
+    with running(engine):
+        scores = score_pairs(world.students, world.briefs)
     for i, student in enumerate(world.student_records):
         for j, brief in enumerate(world.brief_records):
             expected = reference_components(student, brief, world.related)
@@ -196,11 +214,13 @@ def test_explanations_carry_the_numbers_of_the_score(world: World) -> None:
             assert set(why.shared_causes) == set(student.causes & brief.causes)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=30, deadline=None)
 @given(worlds())
-def test_float32_batch_scores_stay_close_to_float64(world: World) -> None:
-    exact = score_pairs(world.students, world.briefs)
-    fast = score_pairs(world.students, world.briefs, dtype=np.float32)
+def test_float32_batch_scores_stay_close_to_float64(engine: str, world: World) -> None:
+    with running(engine):
+        exact = score_pairs(world.students, world.briefs)
+        fast = score_pairs(world.students, world.briefs, dtype=np.float32)
     assert np.array_equal(np.isnan(exact), np.isnan(fast))
     assert np.allclose(exact[~np.isnan(exact)], fast[~np.isnan(fast)], atol=1e-4)
 
@@ -421,7 +441,8 @@ def test_zero_weekly_hours_scores_no_availability_but_is_not_excluded() -> None:
     assert score == pytest.approx(why.score)
 
 
-def test_excluded_pairs_never_reach_a_top_k() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_excluded_pairs_never_reach_a_top_k(engine: str) -> None:
     taxonomy = _taxonomy()
     students = StudentBlock.from_records(taxonomy, [_alice()])
     briefs = BriefBlock.from_records(
@@ -432,22 +453,28 @@ def test_excluded_pairs_never_reach_a_top_k() -> None:
             _brief(id=3),
         ],
     )
-    best = top_k_for_students(students, briefs, k=3)
+    with running(engine):
+        best = top_k_for_students(students, briefs, k=3)
+        per_brief = top_k_for_briefs(students, briefs, k=2)
     assert best.indices.tolist() == [[2, -1, -1]]
     assert np.isnan(best.scores[0, 1:]).all()
-    assert top_k_for_briefs(students, briefs, k=2).indices.tolist() == [[-1, -1], [-1, -1], [0, -1]]
+    assert per_brief.indices.tolist() == [[-1, -1], [-1, -1], [0, -1]]
 
 
-def test_empty_blocks_and_no_open_brief() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_empty_blocks_and_no_open_brief(engine: str) -> None:
     taxonomy = _taxonomy()
     nobody = StudentBlock.from_records(taxonomy, [])
     closed = BriefBlock.from_records(taxonomy, [_brief(is_open=False)])
     alice = StudentBlock.from_records(taxonomy, [_alice()])
-    assert score_pairs(nobody, closed).shape == (0, 1)
-    per_student, per_brief = top_k(alice, closed, per_student=2, per_brief=2)
-    assert per_student.indices.tolist() == [[-1, -1]]
-    assert per_brief.indices.tolist() == [[-1, -1]]
-    assert recommend_for_student(alice, 0, closed) == []
+    with running(engine):
+        assert score_pairs(nobody, closed).shape == (0, 1)
+        per_student, per_brief = top_k(alice, closed, per_student=2, per_brief=2)
+        assert per_student.indices.tolist() == [[-1, -1]]
+        assert per_brief.indices.tolist() == [[-1, -1]]
+        assert recommend_for_student(alice, 0, closed) == []
+        nobody_top = top_k(nobody, BriefBlock.from_records(taxonomy, [_brief()]), per_brief=2)
+        assert nobody_top[1].indices.tolist() == [[-1, -1]]
 
 
 # --- Top-k ------------------------------------------------------------------------------
@@ -479,55 +506,87 @@ def world() -> tuple[StudentBlock, BriefBlock]:
     return students, data.briefs
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize(
     ("chunk", "tile_rows", "threads"), [(16, 8, 1), (64, 40, 2), (256, 512, 1), (7, 1000, 2)]
 )
 def test_top_k_equals_a_full_sort(
-    world: tuple[StudentBlock, BriefBlock], chunk: int, tile_rows: int, threads: int
+    world: tuple[StudentBlock, BriefBlock], engine: str, chunk: int, tile_rows: int, threads: int
 ) -> None:
     students, briefs = world
-    dense = score_pairs(students, briefs, dtype=np.float32)
-    per_student, per_brief = top_k(
-        students,
-        briefs,
-        per_student=6,
-        per_brief=9,
-        chunk=chunk,
-        tile_rows=tile_rows,
-        threads=threads,
-    )
+    with running(engine):
+        dense = score_pairs(students, briefs, dtype=np.float32)
+        per_student, per_brief = top_k(
+            students,
+            briefs,
+            per_student=6,
+            per_brief=9,
+            chunk=chunk,
+            tile_rows=tile_rows,
+            threads=threads,
+        )
     _assert_top(per_student, dense, 6)
     _assert_top(per_brief, dense.T, 9)
 
 
-def test_top_k_pads_when_fewer_items_are_eligible(world: tuple[StudentBlock, BriefBlock]) -> None:
-    students, briefs = world
-    dense = score_pairs(students, briefs, dtype=np.float32)
-    _assert_top(top_k_for_students(students, briefs, k=200, chunk=50), dense, 200)
-    _assert_top(top_k_for_briefs(students, briefs, k=400, chunk=50), dense.T, 400)
+@pytest.mark.parametrize("threads", [1, 2])
+def test_compiled_top_k_past_its_first_rows_and_chunks(threads: int) -> None:
+    """Enough students and briefs for every stage of the compiled batch: the students likely to
+    score high first, rows past the vector form, per-brief buffers merged many times."""
+    data = synthetic(5_000, 400, seed=5)
+    dense = score_pairs(data.students, data.briefs, dtype=np.float32)
+    per_student, per_brief = top_k(
+        data.students, data.briefs, per_student=20, per_brief=50, threads=threads
+    )
+    _assert_top(per_student, dense, 20)
+    _assert_top(per_brief, dense.T, 50)
 
 
-def test_per_brief_top_k_merges_across_student_blocks(
-    world: tuple[StudentBlock, BriefBlock],
+def test_the_compiled_engine_is_the_default_when_numba_imports() -> None:
+    expected = "numba" if scoring.numba is not None else "numpy"
+    assert expected == scoring.ENGINE
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_top_k_pads_when_fewer_items_are_eligible(
+    world: tuple[StudentBlock, BriefBlock], engine: str
 ) -> None:
     students, briefs = world
-    whole = top_k_for_briefs(students, briefs, k=9)
-    first = top_k_for_briefs(students.subset(np.arange(150)), briefs, k=9)
-    rest = top_k_for_briefs(students.subset(np.arange(150, len(students))), briefs, k=9)
+    with running(engine):
+        dense = score_pairs(students, briefs, dtype=np.float32)
+        _assert_top(top_k_for_students(students, briefs, k=200, chunk=50), dense, 200)
+        _assert_top(top_k_for_briefs(students, briefs, k=400, chunk=50), dense.T, 400)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_per_brief_top_k_merges_across_student_blocks(
+    world: tuple[StudentBlock, BriefBlock], engine: str
+) -> None:
+    students, briefs = world
+    with running(engine):
+        whole = top_k_for_briefs(students, briefs, k=9)
+        first = top_k_for_briefs(students.subset(np.arange(150)), briefs, k=9)
+        rest = top_k_for_briefs(students.subset(np.arange(150, len(students))), briefs, k=9)
     rest = TopK(np.where(rest.indices >= 0, rest.indices + 150, -1), rest.scores)
     merged = merge_top_k([rest, first], k=9)
     assert np.array_equal(merged.indices, whole.indices)
     assert np.array_equal(merged.scores, whole.scores, equal_nan=True)
 
 
-def test_one_student_path_returns_the_batch_row(world: tuple[StudentBlock, BriefBlock]) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("k", [10, 80])  # 80: past the compiled engine's running top-k
+def test_one_student_path_returns_the_batch_row(
+    world: tuple[StudentBlock, BriefBlock], engine: str, k: int
+) -> None:
     students, briefs = world
-    batch = top_k_for_students(students, briefs, k=10)
-    for index in (0, 17, 299, 339):
-        ranked = recommend_for_student(students, index, briefs, k=10)
-        assert [r.brief_index for r in ranked] == [i for i in batch.indices[index] if i >= 0]
-        assert [r.score for r in ranked] == [float(s) for s in batch.scores[index][: len(ranked)]]
-        assert [r.brief_id for r in ranked] == [int(briefs.ids[r.brief_index]) for r in ranked]
+    with running(engine):
+        batch = top_k_for_students(students, briefs, k=k)
+        for index in (0, 17, 299, 339):
+            ranked = recommend_for_student(students, index, briefs, k=k)
+            assert [r.brief_index for r in ranked] == [i for i in batch.indices[index] if i >= 0]
+            scores = [float(s) for s in batch.scores[index][: len(ranked)]]
+            assert [r.score for r in ranked] == scores
+            assert [r.brief_id for r in ranked] == [int(briefs.ids[r.brief_index]) for r in ranked]
 
 
 # --- Inputs -----------------------------------------------------------------------------
