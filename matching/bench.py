@@ -453,7 +453,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2, help="batch worker threads")
     parser.add_argument("--repeats", type=int, default=5, help="median of this many runs")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--engine", choices=("numba", "numpy"), default=scoring.ENGINE, help="scoring engine"
+    )
     args = parser.parse_args(argv)
+    scoring.ENGINE = args.engine
     load = os.getloadavg()[0]
     print(f"load average at start: {load:.2f} on {os.cpu_count()} cores (the machine is shared)")
     warm_up_s, warm_up = _warm_up(args.seed)
@@ -485,10 +489,14 @@ def main(argv: list[str] | None = None) -> None:
                 if compiled
                 else ""
             )
-            + f"  date filter: {result.skipped:.0%} of (brief, chunk) rows skipped whole; keys "
-            f"offered to the top-k: {result.offered[0]:,} per student, {result.offered[1]:,} per "
-            f"brief\n"
-            f"  peak RSS {result.peak_mb:.0f} MB (whole process), "
+            + (
+                f"  date filter: {result.skipped:.0%} of (brief, chunk) rows skipped whole; keys "
+                f"offered to the top-k: {result.offered[0]:,} per student, "
+                f"{result.offered[1]:,} per brief\n"
+                if scoring.ENGINE == "numba"
+                else ""
+            )
+            + f"  peak RSS {result.peak_mb:.0f} MB (whole process), "
             f"{result.batch_alloc_mb:.0f} MB allocated at most by one batch through numpy"
         )
         big, big_data = result, data
