@@ -337,6 +337,7 @@ def _warm_up(seed: int) -> tuple[float, str]:
     start = time.perf_counter()
     scoring.top_k(data.students, data.briefs, threads=2)
     scoring.top_k(data.students, data.briefs, chunk=64)
+    scoring.top_k(data.students, data.briefs, per_student=100, per_brief=0)  # a deep page
     scoring.score_pairs(data.students, data.briefs)
     scoring.score_pairs(data.students, data.briefs, dtype=np.float32)
     seconds = time.perf_counter() - start
