@@ -19,5 +19,7 @@ RUN python scripts/compile_messages.py \
  && DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 
 USER humanitech
+# Compile the scoring engine's kernels into numba's cache now, not on the first request.
+RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build python manage.py warm_engine
 EXPOSE 8000
 CMD ["gunicorn", "humanitech.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -328,7 +328,7 @@ def _batch(data: Synthetic, threads: int, repeats: int) -> BatchFigures:
     )
 
 
-def _warm_up(seed: int) -> tuple[float, str]:
+def warm_up(seed: int = 0) -> tuple[float, str]:
     """Seconds of the compiled engine's first calls (every path, tiny blocks) and whether its
     machine code came from numba's cache or was compiled."""
     if scoring.ENGINE != "numba":
@@ -461,8 +461,8 @@ def main(argv: list[str] | None = None) -> None:
     scoring.ENGINE = args.engine
     load = os.getloadavg()[0]
     print(f"load average at start: {load:.2f} on {os.cpu_count()} cores (the machine is shared)")
-    warm_up_s, warm_up = _warm_up(args.seed)
-    print(f"engine: {scoring.ENGINE}; first calls {warm_up_s:.2f}s, {warm_up} (not timed below)")
+    warm_up_s, how = warm_up(args.seed)
+    print(f"engine: {scoring.ENGINE}; first calls {warm_up_s:.2f}s, {how} (not timed below)")
     threads = args.threads
     big: BatchFigures | None = None
     big_data: Synthetic | None = None
