@@ -122,7 +122,9 @@ def test_apply_approve_accept_and_start_the_project(
     # The student sees where they stand, and the organisation's word.
     _switch_to(page, login_as, cast.student_a)
     page.goto(base + "/dashboard/")
-    page.get_by_role("main").get_by_role("link", name="Mes candidatures").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Mes candidatures"
+    ).click()
     expect(
         page.get_by_text("Vous faites partie de l'équipe et le projet a démarré.")
     ).to_be_visible()
