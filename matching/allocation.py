@@ -10,9 +10,14 @@ a capacity over all its briefs and ranks the students who listed one of them. Tw
 * ``welfare`` — an assignment of greatest total match score under the same capacities, exact
   (HiGHS), honouring minimum team sizes; see :mod:`matching.allocation_welfare`.
 
-Pure Python and numpy, no ORM and no settings: the Django side builds an
-:class:`AllocationInstance` with :func:`build_instance`, calls :func:`allocate`, and shows staff
-the effect of a hand edit with :func:`evaluate` / :func:`blocking_pairs`.
+Pure Python, no ORM and no settings: the Django side builds an :class:`AllocationInstance`
+with :func:`build_instance`, calls :func:`allocate`, and shows staff the effect of a hand edit
+with :func:`evaluate` / :func:`blocking_pairs`.
+
+The instance is plain lists, and building, the stable mode and evaluation work on them:
+importing numpy alone costs the command line a third of its budget. The welfare mode
+(numpy and scipy) and callers that want arrays read them from properties of the instance,
+computed from the lists on first use.
 
 Command line: ``python -m matching.allocation IN.json --mode stable|welfare [--out OUT.json]``
 and ``python -m matching.allocation --bench``. The format is documented in docs/allocation.md.
@@ -23,19 +28,27 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import numbers
+import math
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, Literal, NamedTuple, NoReturn, TypeGuard
+from functools import cached_property
+from itertools import accumulate, chain, compress, count, pairwise, repeat
+from operator import getitem, gt, methodcaller
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn, TypeGuard
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    from decimal import Decimal
+    from typing import TypeAlias
 
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray: TypeAlias = npt.NDArray[np.int64]
+    FloatArray: TypeAlias = npt.NDArray[np.float64]
+
 Mode = Literal["stable", "welfare"]
 MODES: tuple[Mode, ...] = ("stable", "welfare")
 
@@ -73,14 +86,18 @@ class OrganisationSpec(NamedTuple):
     ranking: Sequence[str]  # student ids, best first
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class AllocationInstance:
-    """A validated instance, as index arrays. Build it with :func:`build_instance`.
+    """A validated instance, as lists of indices. Build it with :func:`build_instance`.
 
     Students, briefs and organisations are numbered by their position in the id tuples. The
     preference lists are stored as "edges" in CSR form: student ``s`` lists the briefs
-    ``pref_brief[pref_ptr[s]:pref_ptr[s + 1]]``, best first; edge ``e`` is the pair
-    ``(edge_student[e], pref_brief[e])``.
+    ``pref_brief_list[pref_ptr_list[s]:pref_ptr_list[s + 1]]``, best first; edge ``e`` is the
+    pair ``(edge_student_list[e], pref_brief_list[e])``.
+
+    Each ``<name>_list`` is also a read-only numpy array ``<name>`` (``pref_ptr``,
+    ``pref_brief``, ``brief_capacity``…), made from the list on first use; so is
+    ``edge_organisation``.
     """
 
     student_ids: tuple[str, ...]
@@ -89,21 +106,29 @@ class AllocationInstance:
     student_index: Mapping[str, int]
     brief_index: Mapping[str, int]
     organisation_index: Mapping[str, int]
-    pref_ptr: IntArray
-    pref_brief: IntArray
-    edge_student: IntArray
-    edge_score: FloatArray  # NaN where no score was given
-    edge_org_rank: IntArray  # 0-based rank of the student in the brief's organisation's ranking
-    brief_organisation: IntArray
-    brief_capacity: IntArray
-    brief_min_team: IntArray
-    organisation_capacity: IntArray
-    # Each organisation's whole ranking, CSR like the preferences: needed only to evaluate
-    # hand edits that put a student on a brief they did not list.
-    ranking_ptr: IntArray
-    ranking_student: IntArray
+    pref_ptr_list: list[int]
+    pref_brief_list: list[int]
+    edge_student_list: list[int]  # the student of each edge
+    edge_score_list: list[float]  # NaN where no score was given
+    # 0-based rank of the student in the ranking of the brief's organisation
+    edge_org_rank_list: list[int]
+    brief_organisation_list: list[int]
+    brief_capacity_list: list[int]
+    brief_min_team_list: list[int]
+    organisation_capacity_list: list[int]
+    # Each organisation's whole ranking, CSR like the preferences: the stable mode finds an
+    # organisation's worst student in it, and a hand edit may place a student on a brief
+    # they did not list.
+    ranking_ptr_list: list[int]
+    ranking_student_list: list[int]
     has_scores: bool
     other_scores: Mapping[tuple[int, int], float]  # (student, brief) pairs outside the lists
+
+    def __repr__(self) -> str:
+        return (
+            f"<AllocationInstance: {self.n_students} students, {self.n_briefs} briefs, "
+            f"{self.n_organisations} organisations>"
+        )
 
     @property
     def n_students(self) -> int:
@@ -118,16 +143,75 @@ class AllocationInstance:
         return len(self.organisation_ids)
 
     @property
+    def has_min_teams(self) -> bool:
+        """Whether some brief's minimum binds (a minimum of 1 is no constraint)."""
+        return any(m >= 2 for m in self.brief_min_team_list)
+
+    def scores_complete(self) -> bool:
+        return not any(map(math.isnan, self.edge_score_list))
+
+    # The same data as numpy arrays, for the welfare mode and the Django side.
+
+    @cached_property
+    def pref_ptr(self) -> IntArray:
+        return _int_array(self.pref_ptr_list)
+
+    @cached_property
+    def pref_brief(self) -> IntArray:
+        return _int_array(self.pref_brief_list)
+
+    @cached_property
+    def edge_student(self) -> IntArray:
+        return _int_array(self.edge_student_list)
+
+    @cached_property
+    def edge_score(self) -> FloatArray:
+        import numpy as np
+
+        array = np.array(self.edge_score_list, dtype=np.float64)
+        array.flags.writeable = False
+        return array
+
+    @cached_property
+    def edge_org_rank(self) -> IntArray:
+        return _int_array(self.edge_org_rank_list)
+
+    @property
     def edge_organisation(self) -> IntArray:
         return self.brief_organisation[self.pref_brief]
 
-    @property
-    def has_min_teams(self) -> bool:
-        """Whether some brief's minimum binds (a minimum of 1 is no constraint)."""
-        return bool(np.any(self.brief_min_team >= 2))
+    @cached_property
+    def brief_organisation(self) -> IntArray:
+        return _int_array(self.brief_organisation_list)
 
-    def scores_complete(self) -> bool:
-        return not bool(np.isnan(self.edge_score).any())
+    @cached_property
+    def brief_capacity(self) -> IntArray:
+        return _int_array(self.brief_capacity_list)
+
+    @cached_property
+    def brief_min_team(self) -> IntArray:
+        return _int_array(self.brief_min_team_list)
+
+    @cached_property
+    def organisation_capacity(self) -> IntArray:
+        return _int_array(self.organisation_capacity_list)
+
+    @cached_property
+    def ranking_ptr(self) -> IntArray:
+        return _int_array(self.ranking_ptr_list)
+
+    @cached_property
+    def ranking_student(self) -> IntArray:
+        return _int_array(self.ranking_student_list)
+
+
+def _int_array(values: list[int]) -> IntArray:
+    """A read-only copy: the list stays the instance's truth."""
+    import numpy as np  # imported here: the stable command line never needs it
+
+    array = np.array(values, dtype=np.int64)
+    array.flags.writeable = False
+    return array
 
 
 @dataclass(frozen=True)
@@ -158,7 +242,7 @@ class Allocation:
 
     instance: AllocationInstance
     mode: Mode
-    assignment: IntArray  # brief index per student, UNPLACED (-1) if none
+    assignment_list: list[int]  # brief index per student, UNPLACED (-1) if none
     evaluation: Evaluation
     solve_ms: float
     # Welfare only: HiGHS's bound on the best total score and the relative gap
@@ -166,9 +250,13 @@ class Allocation:
     optimality_gap: float | None = None
     score_bound: float | None = None
 
+    @cached_property
+    def assignment(self) -> IntArray:
+        return _int_array(self.assignment_list)
+
     @property
     def assignment_by_id(self) -> dict[str, str | None]:
-        return assignment_to_ids(self.instance, self.assignment)
+        return assignment_to_ids(self.instance, self.assignment_list)
 
     def as_dict(self) -> dict[str, Any]:
         ev = self.evaluation
@@ -204,284 +292,343 @@ def build_instance(
     ``scores[student][brief]`` is the match score (finite, non-negative, 0–100 in practice).
     It is optional for the stable mode; the welfare mode needs one for every listed pair.
     """
-    student_index = _index_ids("student", [s.id for s in students])
-    brief_index = _index_ids("brief", [b.id for b in briefs])
-    organisation_index = _index_ids("organisation", [o.id for o in organisations])
+    return _build(
+        student_ids=[s.id for s in students],
+        preferences=[s.preferences for s in students],
+        brief_ids=[b.id for b in briefs],
+        brief_organisations=[b.organisation for b in briefs],
+        brief_capacities=[b.capacity for b in briefs],
+        brief_min_teams=[b.min_team for b in briefs],
+        organisation_ids=[o.id for o in organisations],
+        organisation_capacities=[o.capacity for o in organisations],
+        rankings=[o.ranking for o in organisations],
+        scores=scores,
+    )
+
+
+def _build(
+    *,
+    student_ids: list[str],
+    preferences: list[Sequence[str]],
+    brief_ids: list[str],
+    brief_organisations: list[str],
+    brief_capacities: list[int],
+    brief_min_teams: list[int],
+    organisation_ids: list[str],
+    organisation_capacities: list[int],
+    rankings: list[Sequence[str]],
+    scores: Mapping[str, Mapping[str, float | Decimal]] | None,
+) -> AllocationInstance:
+    """:func:`build_instance` on columns, which :func:`parse_instance` reads off the JSON.
+
+    Every step maps a whole column through a dict or a builtin (C loops): a Python statement
+    per listed pair would cost the command line more than all the rest of the build."""
+    student_index = _index_ids("student", student_ids)
+    brief_index = _index_ids("brief", brief_ids)
+    organisation_index = _index_ids("organisation", organisation_ids)
     organisation_capacity = _counts(
-        [o.capacity for o in organisations],
-        lambda i: f"organisation {organisations[i].id!r} capacity",
+        organisation_capacities, lambda i: f"organisation {organisation_ids[i]!r} capacity"
     )
-    brief_capacity = _counts(
-        [b.capacity for b in briefs], lambda i: f"brief {briefs[i].id!r} capacity"
-    )
-    brief_min_team = _counts(
-        [b.min_team for b in briefs], lambda i: f"brief {briefs[i].id!r} min_team"
-    )
+    brief_capacity = _counts(brief_capacities, lambda i: f"brief {brief_ids[i]!r} capacity")
+    brief_min_team = _counts(brief_min_teams, lambda i: f"brief {brief_ids[i]!r} min_team")
     brief_organisation = _indices(
         organisation_index,
-        [b.organisation for b in briefs],
-        np.arange(len(briefs) + 1),
-        lambda i, org: f"brief {briefs[i].id!r}: unknown organisation {org!r}",
+        brief_organisations,
+        range(len(brief_ids) + 1),
+        lambda i, org: f"brief {brief_ids[i]!r}: unknown organisation {org!r}",
     )
-    above = np.flatnonzero(brief_min_team > brief_capacity)
-    if len(above):
-        b = briefs[above[0]]
+    above = next(compress(count(), map(gt, brief_min_team, brief_capacity)), None)
+    if above is not None:
         raise InstanceError(
-            f"brief {b.id!r}: min_team {b.min_team} is above its capacity {b.capacity}"
+            f"brief {brief_ids[above]!r}: min_team {brief_min_team[above]} "
+            f"is above its capacity {brief_capacity[above]}"
         )
 
-    n_briefs = len(briefs)
-    # Rankings and preference lists are flattened to index arrays and checked with numpy:
-    # one dict lookup per entry is all the Python-level work (the command line's budget).
-    ranking_ptr = _offsets([len(o.ranking) for o in organisations])
+    ranking_lengths = list(map(len, rankings))
+    ranking_ptr = _offsets(ranking_lengths)
     ranking_student = _indices(
         student_index,
-        [sid for o in organisations for sid in o.ranking],
+        list(chain.from_iterable(rankings)),
         ranking_ptr,
-        lambda o, sid: f"organisation {organisations[o].id!r} ranks unknown student {sid!r}",
+        lambda o, sid: f"organisation {organisation_ids[o]!r} ranks unknown student {sid!r}",
     )
-    ranking_org = _owners(ranking_ptr)
-    n_orgs = len(organisations)
-    rank_keys = ranking_student * n_orgs + ranking_org  # student-major, like the edges
-    by_key = np.argsort(rank_keys)
-    twice = _repeat(rank_keys, by_key)
-    if twice is not None:
+    # Each organisation's {student: rank}: a student ranked twice makes it shorter.
+    rank_in = [
+        dict(zip(ranking_student[lo:hi], range(hi - lo), strict=True))
+        for lo, hi in pairwise(ranking_ptr)
+    ]
+    if list(map(len, rank_in)) != ranking_lengths:
+        o = next(o for o, ranks in enumerate(rank_in) if len(ranks) < ranking_lengths[o])
         raise InstanceError(
-            f"organisation {organisations[ranking_org[twice]].id!r} ranks student "
-            f"{students[ranking_student[twice]].id!r} twice"
+            f"organisation {organisation_ids[o]!r} ranks student "
+            f"{_first_repeat(rankings[o])!r} twice"
         )
 
-    pref_ptr = _offsets([len(st.preferences) for st in students])
+    pref_lengths = list(map(len, preferences))
+    pref_ptr = _offsets(pref_lengths)
+    pref_ids = list(chain.from_iterable(preferences))
     pref_brief = _indices(
         brief_index,
-        [bid for st in students for bid in st.preferences],
+        pref_ids,
         pref_ptr,
-        lambda s, bid: f"student {students[s].id!r} lists unknown brief {bid!r}",
+        lambda s, bid: f"student {student_ids[s]!r} lists unknown brief {bid!r}",
     )
-    edge_student = _owners(pref_ptr)
-    pair_keys = edge_student * n_briefs + pref_brief
-    twice = _repeat(pair_keys, np.argsort(pair_keys))
-    if twice is not None:
+    if list(map(len, map(set, preferences))) != pref_lengths:
+        s = next(s for s, prefs in enumerate(preferences) if len(set(prefs)) < len(prefs))
         raise InstanceError(
-            f"student {students[edge_student[twice]].id!r} lists brief "
-            f"{briefs[pref_brief[twice]].id!r} twice"
+            f"student {student_ids[s]!r} lists brief {_first_repeat(preferences[s])!r} twice"
         )
-
-    # Each listed pair's rank in the brief's organisation: look its key up among the rankings'.
-    order = by_key
-    sorted_keys = rank_keys[order]
-    edge_keys = edge_student * n_orgs + brief_organisation[pref_brief]
-    at = np.minimum(np.searchsorted(sorted_keys, edge_keys), max(len(sorted_keys) - 1, 0))
-    ranked = sorted_keys[at] == edge_keys if len(sorted_keys) else np.zeros(len(edge_keys), bool)
-    if not ranked.all():
-        e = int(np.flatnonzero(~ranked)[0])
-        raise InstanceError(
-            f"student {students[edge_student[e]].id!r} lists brief {briefs[pref_brief[e]].id!r} "
-            f"but organisation {organisations[brief_organisation[pref_brief[e]]].id!r} "
-            "does not rank them"
+    # Each listed pair's rank in the brief's organisation. (The students are the index's own
+    # int objects, as in rank_in: a dict then matches them by identity, without a compare.)
+    edge_student = list(chain.from_iterable(map(repeat, student_index.values(), pref_lengths)))
+    try:
+        edge_org_rank = list(
+            map(
+                getitem,
+                map(rank_in.__getitem__, map(brief_organisation.__getitem__, pref_brief)),
+                edge_student,
+            )
         )
-    edge_org_rank = order[at] - ranking_ptr[ranking_org[order[at]]] if len(at) else at
+    except KeyError:
+        for s, b in zip(edge_student, pref_brief, strict=True):
+            org = brief_organisation[b]
+            if s not in rank_in[org]:
+                raise InstanceError(
+                    f"student {student_ids[s]!r} lists brief {brief_ids[b]!r} "
+                    f"but organisation {organisation_ids[org]!r} does not rank them"
+                ) from None
+        raise
 
     edge_score, other_scores = _index_scores(
-        scores, student_index, brief_index, pair_keys, n_briefs
+        scores, student_index, brief_index, pref_ids, pref_brief, edge_student
     )
     return AllocationInstance(
-        student_ids=tuple(student_index),
-        brief_ids=tuple(brief_index),
-        organisation_ids=tuple(organisation_index),
+        student_ids=tuple(student_ids),
+        brief_ids=tuple(brief_ids),
+        organisation_ids=tuple(organisation_ids),
         student_index=student_index,
         brief_index=brief_index,
         organisation_index=organisation_index,
-        pref_ptr=pref_ptr,
-        pref_brief=pref_brief,
-        edge_student=edge_student,
-        edge_score=edge_score,
-        edge_org_rank=edge_org_rank,
-        brief_organisation=brief_organisation,
-        brief_capacity=brief_capacity,
-        brief_min_team=brief_min_team,
-        organisation_capacity=organisation_capacity,
-        ranking_ptr=ranking_ptr,
-        ranking_student=ranking_student,
+        pref_ptr_list=pref_ptr,
+        pref_brief_list=pref_brief,
+        edge_student_list=edge_student,
+        edge_score_list=edge_score,
+        edge_org_rank_list=edge_org_rank,
+        brief_organisation_list=brief_organisation,
+        brief_capacity_list=brief_capacity,
+        brief_min_team_list=brief_min_team,
+        organisation_capacity_list=organisation_capacity,
+        ranking_ptr_list=ranking_ptr,
+        ranking_student_list=ranking_student,
         has_scores=scores is not None,
         other_scores=other_scores,
     )
 
 
 def _index_ids(kind: str, ids: list[str]) -> dict[str, int]:
-    index = {id_: i for i, id_ in enumerate(ids)}
-    if not set(map(type, ids)) <= {str} or "" in index:  # else a slower, exact look
+    if not set(map(type, ids)) <= {str} or "" in ids:  # else a slower, exact look
         bad = next((i for i, id_ in enumerate(ids) if not isinstance(id_, str) or not id_), None)
         if bad is not None:
             raise InstanceError(f"{kind} #{bad + 1}: id must be a non-empty string")
+    index = dict(zip(ids, range(len(ids)), strict=True))
     if len(index) < len(ids):
-        seen: set[str] = set()
-        for id_ in ids:
-            if id_ in seen:
-                raise InstanceError(f"{kind} id {id_!r} appears twice")
-            seen.add(id_)
+        raise InstanceError(f"{kind} id {_first_repeat(ids)!r} appears twice")
     return index
 
 
-def _counts(values: list[int], what: Callable[[int], str]) -> IntArray:
+def _first_repeat(ids: Iterable[str]) -> str:
+    seen: set[str] = set()
+    for id_ in ids:
+        if id_ in seen:
+            return id_
+        seen.add(id_)
+    raise ValueError("no id appears twice")
+
+
+def _counts(values: list[int], what: Callable[[int], str]) -> list[int]:
     """Capacities and minimums: integers (not bools, not 2.0), never negative."""
     if not set(map(type, values)) <= {int}:
         bad = next((i for i, v in enumerate(values) if not _is_integer(v)), None)
         if bad is not None:
             raise InstanceError(f"{what(bad)} must be an integer, not {values[bad]!r}")
-    array = np.array(values, dtype=np.int64)
-    negative = np.flatnonzero(array < 0)
-    if len(negative):
-        i = int(negative[0])
+        values = [int(v) for v in values]  # numpy's or Django's integers
+    if values and min(values) < 0:
+        i = next(i for i, v in enumerate(values) if v < 0)
         raise InstanceError(f"{what(i)} must not be negative ({values[i]})")
-    return array
+    return values
 
 
 def _is_integer(value: object) -> bool:
+    import numbers
+
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _offsets(lengths: list[int]) -> IntArray:
-    ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=ptr[1:])
-    return ptr
-
-
-def _owners(ptr: IntArray) -> IntArray:
-    """For CSR offsets, the row of each entry."""
-    return np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr))
+def _offsets(lengths: Iterable[int]) -> list[int]:
+    return [0, *accumulate(lengths)]
 
 
 def _indices(
     index: Mapping[str, int],
     ids: list[str],
-    ptr: IntArray,
+    ptr: Sequence[int],
     unknown: Callable[[int, str], str],
-) -> IntArray:
+) -> list[int]:
     try:
-        return np.fromiter(map(index.__getitem__, ids), dtype=np.int64, count=len(ids))
+        return list(map(index.__getitem__, ids))
     except KeyError:
         pos = next(i for i, id_ in enumerate(ids) if id_ not in index)
-        owner = int(np.searchsorted(ptr, pos, side="right")) - 1
-        raise InstanceError(unknown(owner, ids[pos])) from None
-
-
-def _repeat(keys: IntArray, order: IntArray) -> int | None:
-    """Position of an entry whose key appears more than once, or None (``order`` sorts keys)."""
-    repeated = order[1:][keys[order[1:]] == keys[order[:-1]]]
-    return int(repeated[0]) if len(repeated) else None
+        raise InstanceError(unknown(bisect_right(ptr, pos) - 1, ids[pos])) from None
 
 
 def _index_scores(
     scores: Mapping[str, Mapping[str, float | Decimal]] | None,
     student_index: Mapping[str, int],
     brief_index: Mapping[str, int],
-    edge_keys: IntArray,  # student * n_briefs + brief, for each listed pair
-    n_briefs: int,
-) -> tuple[FloatArray, dict[tuple[int, int], float]]:
-    edge_score = np.full(len(edge_keys), np.nan)
+    pref_ids: list[str],
+    pref_brief: list[int],
+    edge_student: list[int],
+) -> tuple[list[float], dict[tuple[int, int], float]]:
+    """Each listed pair's score (NaN if none), and the scores of pairs outside the lists."""
     if scores is None:
-        return edge_score, {}
+        return [math.nan] * len(pref_brief), {}
     rows = list(scores.items())
     row_ids = [sid for sid, _ in rows]
     row_student = _indices(
         student_index,
         row_ids,
-        np.arange(len(rows) + 1),
+        range(len(rows) + 1),
         lambda _, sid: f"scores: unknown student {sid!r}",
     )
-    if not set(map(type, (row for _, row in rows))) <= {dict}:
+    row_scores = [row for _, row in rows]
+    if not set(map(type, row_scores)) <= {dict}:
         bad_row = next((sid for sid, row in rows if not isinstance(row, Mapping)), None)
         if bad_row is not None:
             raise InstanceError(f"scores[{bad_row!r}] must be an object of brief id to score")
-    row_ptr = _offsets([len(row) for _, row in rows])
-    brief_ids = [bid for _, row in rows for bid in row]
-    values = [v for _, row in rows for v in row.values()]
-    owner = _owners(row_ptr)  # the row of each entry
-    student_of = row_student[owner]
-    briefs = _indices(
-        brief_index,
-        brief_ids,
-        row_ptr,
-        lambda r, bid: f"scores[{row_ids[r]!r}]: unknown brief {bid!r}",
+    row_lengths = list(map(len, row_scores))
+    row_ptr = _offsets(row_lengths)
+    brief_ids = list(chain.from_iterable(row_scores))
+    # The usual case: each student's scores in their preference order, students in order.
+    in_order = brief_ids == pref_ids and (
+        list(chain.from_iterable(map(repeat, row_student, row_lengths))) == edge_student
     )
-    value = _score_values(values)
-    bad = ~np.isfinite(value) | (value < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InstanceError(
-            f"scores[{row_ids[owner[i]]!r}][{brief_ids[i]!r}] must be a finite non-negative number"
+    briefs = (
+        pref_brief
+        if in_order
+        else _indices(
+            brief_index,
+            brief_ids,
+            row_ptr,
+            lambda r, bid: f"scores[{row_ids[r]!r}]: unknown brief {bid!r}",
         )
-    keys = student_of * n_briefs + briefs
-    if np.array_equal(keys, edge_keys):  # scores given in preference order: the usual case
-        edge_score[:] = value
-        return edge_score, {}
-    order = np.argsort(edge_keys)
-    at = np.minimum(np.searchsorted(edge_keys[order], keys), max(len(edge_keys) - 1, 0))
-    listed = edge_keys[order[at]] == keys if len(edge_keys) else np.zeros(len(keys), bool)
-    edge_score[order[at[listed]]] = value[listed]
-    other = {
-        (int(s), int(b)): float(v)
-        for s, b, v in zip(student_of[~listed], briefs[~listed], value[~listed], strict=True)
+    )
+    values = _score_values(list(chain.from_iterable(map(methodcaller("values"), row_scores))))
+    if not all(map(math.isfinite, values)) or min(values, default=0.0) < 0:
+        i = next(i for i, v in enumerate(values) if not (math.isfinite(v) and v >= 0))
+        raise InstanceError(
+            f"scores[{row_ids[bisect_right(row_ptr, i) - 1]!r}][{brief_ids[i]!r}] "
+            "must be a finite non-negative number"
+        )
+    if in_order:
+        return values, {}
+    n_briefs = len(brief_index)
+    edge_of = {
+        s * n_briefs + b: e for e, (s, b) in enumerate(zip(edge_student, pref_brief, strict=True))
     }
+    edge_score = [math.nan] * len(pref_brief)
+    other: dict[tuple[int, int], float] = {}
+    for s, b, value in zip(
+        chain.from_iterable(map(repeat, row_student, row_lengths)), briefs, values, strict=True
+    ):
+        e = edge_of.get(s * n_briefs + b)
+        if e is None:
+            other[s, b] = value
+        else:
+            edge_score[e] = value
     return edge_score, other
 
 
-def _score_values(values: Sequence[object]) -> FloatArray:
+def _score_values(values: list[object]) -> list[float]:
     """Scores as floats; NaN for anything but a number (bool included), to be refused."""
     if set(map(type, values)) <= {int, float}:
-        return np.array(values, dtype=np.float64)
-    return np.array(
-        [
-            float(v)
-            if isinstance(v, numbers.Real | Decimal) and not isinstance(v, bool)
-            else np.nan
-            for v in values
-        ],
-        dtype=np.float64,
-    )
+        return values  # type: ignore[return-value]
+    import numbers
+    from decimal import Decimal
+
+    return [
+        float(v) if isinstance(v, numbers.Real | Decimal) and not isinstance(v, bool) else math.nan
+        for v in values
+    ]
+
+
+_NO_PREFERENCES: list[str] = []  # the default for a student without "preferences"; never changed
 
 
 def parse_instance(data: object) -> AllocationInstance:
     """Validate decoded JSON (the command-line format) into an instance."""
     top = _expect_object(data, "the input")
-    # Error texts are built only on failure: formatting them up front costs more than the
-    # checks at 50,000 students.
-    students = []
-    for i, st in enumerate(_expect_objects(top, "students")):
-        sid, prefs = st.get("id"), st.get("preferences", [])
-        if type(sid) is not str:
-            raise InstanceError(f"students[{i}].id must be a string")
-        if not _is_str_list(prefs):
-            raise InstanceError(f"students[{i}].preferences must be a list of strings")
-        students.append(StudentSpec(sid, prefs))
-    briefs = [
-        BriefSpec(
-            id=_expect_str(b.get("id"), "briefs", i, "id"),
-            organisation=_expect_str(b.get("organisation"), "briefs", i, "organisation"),
-            capacity=_expect_int(b.get("capacity"), "briefs", i, "capacity"),
-            min_team=_expect_int(b.get("min_team", 0), "briefs", i, "min_team"),
-        )
-        for i, b in enumerate(_expect_objects(top, "briefs"))
-    ]
-    organisations = []
-    for i, o in enumerate(_expect_objects(top, "organisations")):
-        ranking = o.get("ranking")
-        if not _is_str_list(ranking):
-            raise InstanceError(f"organisations[{i}].ranking must be a list of strings")
-        organisations.append(
-            OrganisationSpec(
-                id=_expect_str(o.get("id"), "organisations", i, "id"),
-                capacity=_expect_int(o.get("capacity"), "organisations", i, "capacity"),
-                ranking=ranking,
-            )
-        )
+    # Each field is read and type-checked a column at a time; only if a column fails does a
+    # row-by-row look find the first error, and format its text.
+    students = _expect_objects(top, "students")
+    student_ids = _column(students, "id")
+    preferences = _column(students, "preferences", _NO_PREFERENCES)
+    if not (_all_str(student_ids) and _all_str_lists(preferences)):
+        for i, (sid, prefs) in enumerate(zip(student_ids, preferences, strict=True)):
+            _expect_str(sid, "students", i, "id")
+            if not _is_str_list(prefs):
+                raise InstanceError(f"students[{i}].preferences must be a list of strings")
+
+    briefs = _expect_objects(top, "briefs")
+    brief_ids = _column(briefs, "id")
+    brief_organisations = _column(briefs, "organisation")
+    brief_capacities = _column(briefs, "capacity")
+    brief_min_teams = _column(briefs, "min_team", 0)
+    if not (
+        _all_str(brief_ids)
+        and _all_str(brief_organisations)
+        and _all_int(brief_capacities)
+        and _all_int(brief_min_teams)
+    ):
+        for i in range(len(briefs)):
+            _expect_str(brief_ids[i], "briefs", i, "id")
+            _expect_str(brief_organisations[i], "briefs", i, "organisation")
+            _expect_int(brief_capacities[i], "briefs", i, "capacity")
+            _expect_int(brief_min_teams[i], "briefs", i, "min_team")
+
+    organisations = _expect_objects(top, "organisations")
+    organisation_ids = _column(organisations, "id")
+    organisation_capacities = _column(organisations, "capacity")
+    rankings = _column(organisations, "ranking")
+    if not (
+        _all_str_lists(rankings)
+        and _all_str(organisation_ids)
+        and _all_int(organisation_capacities)
+    ):
+        for i in range(len(organisations)):
+            if not _is_str_list(rankings[i]):
+                raise InstanceError(f"organisations[{i}].ranking must be a list of strings")
+            _expect_str(organisation_ids[i], "organisations", i, "id")
+            _expect_int(organisation_capacities[i], "organisations", i, "capacity")
+
     scores = top.get("scores")
     if scores is not None:
         _expect_object(scores, "scores")
-    return build_instance(
-        students=students, briefs=briefs, organisations=organisations, scores=scores
+    return _build(
+        student_ids=student_ids,
+        preferences=preferences,
+        brief_ids=brief_ids,
+        brief_organisations=brief_organisations,
+        brief_capacities=brief_capacities,
+        brief_min_teams=brief_min_teams,
+        organisation_ids=organisation_ids,
+        organisation_capacities=organisation_capacities,
+        rankings=rankings,
+        scores=scores,
     )
+
+
+def _column(rows: list[dict[str, Any]], key: str, default: object = None) -> list[Any]:
+    return [row.get(key, default) for row in rows]
 
 
 def _expect_object(value: object, what: str) -> dict[str, Any]:
@@ -512,8 +659,20 @@ def _expect_int(value: object, key: str, i: int, field: str) -> int:
     return value
 
 
+def _all_str(values: list[Any]) -> bool:
+    return set(map(type, values)) <= {str}
+
+
+def _all_int(values: list[Any]) -> bool:
+    return set(map(type, values)) <= {int}
+
+
+def _all_str_lists(values: list[Any]) -> bool:
+    return set(map(type, values)) <= {list} and _all_str(list(chain.from_iterable(values)))
+
+
 def _is_str_list(value: object) -> TypeGuard[list[str]]:
-    return type(value) is list and set(map(type, value)) <= {str}
+    return type(value) is list and _all_str(value)
 
 
 # --- Assignments and their evaluation -----------------------------------------------------
@@ -523,7 +682,11 @@ def assignment_from_ids(
     instance: AllocationInstance, assignment: Mapping[str, str | None]
 ) -> IntArray:
     """Index a ``{student id: brief id or None}`` mapping; students not in it are unplaced."""
-    out = np.full(instance.n_students, UNPLACED, dtype=np.int64)
+    return _int_array(_brief_of_ids(instance, assignment))
+
+
+def _brief_of_ids(instance: AllocationInstance, assignment: Mapping[str, str | None]) -> list[int]:
+    out = [UNPLACED] * instance.n_students
     for sid, bid in assignment.items():
         s = instance.student_index.get(sid)
         if s is None:
@@ -536,189 +699,231 @@ def assignment_from_ids(
     return out
 
 
-def assignment_to_ids(instance: AllocationInstance, assignment: IntArray) -> dict[str, str | None]:
+def assignment_to_ids(
+    instance: AllocationInstance, assignment: IntArray | Sequence[int]
+) -> dict[str, str | None]:
     briefs = instance.brief_ids
     return {
         sid: (briefs[b] if b >= 0 else None)
-        for sid, b in zip(instance.student_ids, assignment.tolist(), strict=True)
+        for sid, b in zip(instance.student_ids, _as_list(assignment), strict=True)
     }
 
 
-def _as_array(
-    instance: AllocationInstance, assignment: IntArray | Mapping[str, str | None]
-) -> IntArray:
+def _as_list(values: IntArray | Sequence[int]) -> list[int]:
+    """A numpy array's values as Python ints (numpy stays unimported), or the sequence's."""
+    tolist = getattr(values, "tolist", None)
+    return tolist() if tolist is not None else list(values)
+
+
+def _brief_list(
+    instance: AllocationInstance, assignment: IntArray | Sequence[int] | Mapping[str, str | None]
+) -> list[int]:
     if isinstance(assignment, Mapping):
-        return assignment_from_ids(instance, assignment)
-    arr = np.asarray(assignment, dtype=np.int64)
-    if arr.shape != (instance.n_students,) or (
-        arr.size and (arr.min() < -1 or arr.max() >= instance.n_briefs)
+        return _brief_of_ids(instance, assignment)
+    wrong = InstanceError("assignment must hold one brief index (or -1) per student")
+    values = _as_list(assignment)
+    if not set(map(type, values)) <= {int}:
+        try:
+            values = [int(b) for b in values]
+        except (TypeError, ValueError):
+            raise wrong from None
+    if len(values) != instance.n_students or (
+        values and (min(values) < UNPLACED or max(values) >= instance.n_briefs)
     ):
-        raise InstanceError("assignment must hold one brief index (or -1) per student")
-    return arr
+        raise wrong
+    return values
 
 
 @dataclass(frozen=True)
 class _State:
     """What both evaluate() and blocking_pairs() derive from an assignment."""
 
-    assignment: IntArray
-    current_edge: IntArray  # the edge of each student's brief, -1 if unplaced or unlisted
-    org_rank: IntArray  # each placed student's rank in their organisation's ranking
-    assigned_org: IntArray
-    brief_count: IntArray
-    org_count: IntArray
+    brief_of: list[int]  # brief index per student, UNPLACED if none
+    current_edge: list[int]  # the edge of each student's brief, -1 if unplaced or unlisted
+    assigned_org: list[int]  # -1 if unplaced
+    unlisted: list[int]  # students placed on a brief they did not list
+    brief_count: list[int]
+    org_count: list[int]
+    # The largest rank (in the organisation's ranking) among each brief's and each
+    # organisation's students; -1 if none.
+    worst_in_brief: list[int]
+    worst_in_org: list[int]
 
 
-def _state(instance: AllocationInstance, assignment: IntArray) -> _State:
+def _state(instance: AllocationInstance, brief_of: list[int]) -> _State:
     n = instance.n_students
-    placed = assignment >= 0
-    on_edge = instance.pref_brief == assignment[instance.edge_student]
-    current_edge = np.full(n, -1, dtype=np.int64)
-    current_edge[instance.edge_student[on_edge]] = np.flatnonzero(on_edge)
-    assigned_org = np.full(n, -1, dtype=np.int64)
-    assigned_org[placed] = instance.brief_organisation[assignment[placed]]
-    org_rank = np.full(n, -1, dtype=np.int64)
-    listed = current_edge >= 0
-    org_rank[listed] = instance.edge_org_rank[current_edge[listed]]
-    for s in np.flatnonzero(placed & ~listed).tolist():
-        org_rank[s] = _rank_outside_lists(instance, s, int(assigned_org[s]))
+    ptr, pref_brief = instance.pref_ptr_list, instance.pref_brief_list
+    edge_rank, brief_org = instance.edge_org_rank_list, instance.brief_organisation_list
+    current_edge = [-1] * n
+    assigned_org = [-1] * n
+    unlisted = []
+    brief_count = [0] * instance.n_briefs
+    org_count = [0] * instance.n_organisations
+    worst_in_brief = [-1] * instance.n_briefs
+    worst_in_org = [-1] * instance.n_organisations
+    for s, b in enumerate(brief_of):
+        if b < 0:
+            continue
+        org = assigned_org[s] = brief_org[b]
+        brief_count[b] += 1
+        org_count[org] += 1
+        try:
+            e = pref_brief.index(b, ptr[s], ptr[s + 1])
+        except ValueError:
+            unlisted.append(s)
+            rank = _rank_outside_lists(instance, s, org)
+        else:
+            current_edge[s] = e
+            rank = edge_rank[e]
+        if rank > worst_in_brief[b]:
+            worst_in_brief[b] = rank
+        if rank > worst_in_org[org]:
+            worst_in_org[org] = rank
     return _State(
-        assignment=assignment,
+        brief_of=brief_of,
         current_edge=current_edge,
-        org_rank=org_rank,
         assigned_org=assigned_org,
-        brief_count=np.bincount(assignment[placed], minlength=instance.n_briefs),
-        org_count=np.bincount(assigned_org[placed], minlength=instance.n_organisations),
+        unlisted=unlisted,
+        brief_count=brief_count,
+        org_count=org_count,
+        worst_in_brief=worst_in_brief,
+        worst_in_org=worst_in_org,
     )
 
 
 def _rank_outside_lists(instance: AllocationInstance, student: int, org: int) -> int:
     """Rank of a student placed by hand on a brief they did not list; unranked = last."""
-    lo, hi = int(instance.ranking_ptr[org]), int(instance.ranking_ptr[org + 1])
-    hits = np.flatnonzero(instance.ranking_student[lo:hi] == student)
-    return int(hits[0]) if hits.size else hi - lo
+    lo, hi = instance.ranking_ptr_list[org], instance.ranking_ptr_list[org + 1]
+    try:
+        return instance.ranking_student_list.index(student, lo, hi) - lo
+    except ValueError:
+        return hi - lo
 
 
-def _blocking_edges(instance: AllocationInstance, st: _State) -> IntArray:
-    """Edges (s, p) that block, per Abraham–Irving–Manlove: s is unplaced or prefers p, and
-    (a) p and its organisation l are under-subscribed, or (b) p is under-subscribed, l is
-    full, and s is already with l or l prefers s to its worst student, or (c) p is full and
-    l prefers s to p's worst student. Vectorised over edges: O(total list length)."""
-    n = instance.n_students
-    placed = st.assignment >= 0
-    worst_in_brief = np.full(instance.n_briefs, -1, dtype=np.int64)
-    np.maximum.at(worst_in_brief, st.assignment[placed], st.org_rank[placed])
-    worst_in_org = np.full(instance.n_organisations, -1, dtype=np.int64)
-    np.maximum.at(worst_in_org, st.assigned_org[placed], st.org_rank[placed])
+def _blocking(instance: AllocationInstance, st: _State) -> list[tuple[int, int]]:
+    """The (student, brief) pairs that block, per Abraham–Irving–Manlove: s listed p and is
+    unplaced or prefers p, and (a) p and its organisation l are under-subscribed, or (b) p is
+    under-subscribed, l is full, and s is already with l or l prefers s to its worst student,
+    or (c) p is full and l prefers s to p's worst student. O(total list length)."""
+    # Per brief p: s blocks with p if ranked above p's threshold, or if p has room and s is
+    # with p's organisation already (-2: no organisation).
+    threshold = []
+    room_org = []
+    for p, org in enumerate(instance.brief_organisation_list):
+        if st.brief_count[p] >= instance.brief_capacity_list[p]:
+            threshold.append(st.worst_in_brief[p])  # (c)
+            room_org.append(-2)
+        else:
+            org_room = st.org_count[org] < instance.organisation_capacity_list[org]
+            threshold.append(
+                len(instance.ranking_student_list) if org_room else st.worst_in_org[org]
+            )
+            room_org.append(org)  # (a) or (b)
 
-    limit = np.where(st.current_edge >= 0, st.current_edge, instance.pref_ptr[1 : n + 1])
-    s = instance.edge_student
-    candidate = np.arange(len(s)) < limit[s]
-    p = instance.pref_brief
-    org = instance.brief_organisation[p]
-    rank = instance.edge_org_rank
-    brief_room = st.brief_count[p] < instance.brief_capacity[p]
-    org_room = st.org_count[org] < instance.organisation_capacity[org]
-    blocks = (
-        (brief_room & org_room)
-        | (brief_room & ~org_room & ((st.assigned_org[s] == org) | (rank < worst_in_org[org])))
-        | (~brief_room & (rank < worst_in_brief[p]))
+    ptr, pref_brief, edge_rank = (
+        instance.pref_ptr_list,
+        instance.pref_brief_list,
+        instance.edge_org_rank_list,
     )
-    return np.flatnonzero(candidate & blocks)
+    pairs = []
+    for s, current in enumerate(st.current_edge):
+        end = current if current >= 0 else ptr[s + 1]
+        if end == ptr[s]:
+            continue  # on their first choice, or listed nothing
+        with_org = st.assigned_org[s]
+        for e in range(ptr[s], end):
+            p = pref_brief[e]
+            if edge_rank[e] < threshold[p] or room_org[p] == with_org:
+                pairs.append((s, p))
+    return pairs
 
 
 def blocking_pairs(
-    instance: AllocationInstance, assignment: IntArray | Mapping[str, str | None]
+    instance: AllocationInstance, assignment: IntArray | Sequence[int] | Mapping[str, str | None]
 ) -> list[tuple[str, str]]:
     """The (student id, brief id) pairs that block ``assignment`` (none if it is stable)."""
-    arr = _as_array(instance, assignment)
-    edges = _blocking_edges(instance, _state(instance, arr)).tolist()
+    st = _state(instance, _brief_list(instance, assignment))
     sids, bids = instance.student_ids, instance.brief_ids
-    return [(sids[instance.edge_student[e]], bids[instance.pref_brief[e]]) for e in edges]
+    return [(sids[s], bids[p]) for s, p in _blocking(instance, st)]
 
 
 def evaluate(
-    instance: AllocationInstance, assignment: IntArray | Mapping[str, str | None]
+    instance: AllocationInstance, assignment: IntArray | Sequence[int] | Mapping[str, str | None]
 ) -> Evaluation:
     """Figures for any assignment, including one edited by hand (which may break capacities
     or place a student on a brief they did not list: both are reported, not refused)."""
-    arr = _as_array(instance, assignment)
-    st = _state(instance, arr)
-    placed = arr >= 0
-    listed = st.current_edge >= 0
-    position = st.current_edge - instance.pref_ptr[:-1] + 1
-
-    ranks_list = np.where(listed, position, 0).tolist()
-    ranks: dict[str, int | None] = {
-        sid: (r or None) for sid, r in zip(instance.student_ids, ranks_list, strict=True)
-    }
-    n_listed = int(listed.sum())
-    mean_rank = float(position[listed].mean()) if n_listed else None
-
+    brief_of = _brief_list(instance, assignment)
+    st = _state(instance, brief_of)
+    n_unplaced = brief_of.count(UNPLACED)
+    # 1-based position in the student's list; None if unplaced or on a brief not listed.
+    positions = [
+        e - lo + 1 if e >= 0 else None
+        for e, lo in zip(st.current_edge, instance.pref_ptr_list, strict=False)
+    ]
+    listed = [r for r in positions if r is not None]
     total_score, unscored = _total_score(instance, st)
-    under = (st.brief_count > 0) & (st.brief_count < instance.brief_min_team)
-    brief_over = st.brief_count > instance.brief_capacity
-    org_over = st.org_count > instance.organisation_capacity
     bids, oids, sids = instance.brief_ids, instance.organisation_ids, instance.student_ids
-    edges = _blocking_edges(instance, st).tolist()
     return Evaluation(
-        placed=int(placed.sum()),
-        unplaced=int((~placed).sum()),
-        mean_rank=mean_rank,
+        placed=len(brief_of) - n_unplaced,
+        unplaced=n_unplaced,
+        mean_rank=sum(listed) / len(listed) if listed else None,
         total_score=total_score,
         unscored_placements=unscored,
-        ranks=ranks,
+        ranks=dict(zip(sids, positions, strict=True)),
         unplaced_reasons=_unplaced_reasons(instance, st),
-        under_minimum=tuple(bids[b] for b in np.flatnonzero(under).tolist()),
-        over_capacity_briefs=tuple(bids[b] for b in np.flatnonzero(brief_over).tolist()),
-        over_capacity_organisations=tuple(oids[o] for o in np.flatnonzero(org_over).tolist()),
-        unlisted=tuple(sids[s] for s in np.flatnonzero(placed & ~listed).tolist()),
-        blocking_pairs=tuple(
-            (sids[instance.edge_student[e]], bids[instance.pref_brief[e]]) for e in edges
+        under_minimum=_ids_where(
+            bids, map(_between_zero_and, st.brief_count, instance.brief_min_team_list)
         ),
+        over_capacity_briefs=_ids_where(
+            bids, map(gt, st.brief_count, instance.brief_capacity_list)
+        ),
+        over_capacity_organisations=_ids_where(
+            oids, map(gt, st.org_count, instance.organisation_capacity_list)
+        ),
+        unlisted=tuple(sids[s] for s in st.unlisted),
+        blocking_pairs=tuple((sids[s], bids[p]) for s, p in _blocking(instance, st)),
     )
+
+
+def _between_zero_and(count_: int, minimum: int) -> bool:
+    """A team that has students, but fewer than its minimum."""
+    return 0 < count_ < minimum
+
+
+def _ids_where(ids: tuple[str, ...], flags: Iterable[bool]) -> tuple[str, ...]:
+    return tuple(compress(ids, flags))
 
 
 def _total_score(instance: AllocationInstance, st: _State) -> tuple[float | None, int]:
-    listed = st.current_edge >= 0
-    scores = instance.edge_score[st.current_edge[listed]]
-    known = ~np.isnan(scores)
-    total = float(scores[known].sum())
-    unscored = int((~known).sum())
-    for s in np.flatnonzero((st.assignment >= 0) & ~listed).tolist():
-        value = instance.other_scores.get((s, int(st.assignment[s])))
-        if value is None:
-            unscored += 1
-        else:
-            total += value
-    return (total if instance.has_scores else None), unscored
+    """The total score of the placements (None without scores), and how many have none."""
+    edge_score = instance.edge_score_list
+    scores = [edge_score[e] for e in st.current_edge if e >= 0]
+    scores += [instance.other_scores.get((s, st.brief_of[s]), math.nan) for s in st.unlisted]
+    known = [v for v in scores if not math.isnan(v)]
+    # fsum is exact: a total does not depend on the order it was summed in (the welfare mode
+    # sums its bound the same way).
+    total = math.fsum(known) if instance.has_scores else None
+    return total, len(scores) - len(known)
 
 
 def _unplaced_reasons(instance: AllocationInstance, st: _State) -> dict[str, UnplacedReason]:
-    s = instance.edge_student
-    p = instance.pref_brief
-    org = instance.brief_organisation[p]
-    count = st.brief_count[p]
-    room = (count < instance.brief_capacity[p]) & (
-        st.org_count[org] < instance.organisation_capacity[org]
-    )
-    # Taking this student would help (or not hurt) the brief's minimum team.
-    takes = room & ((count > 0) | (instance.brief_min_team[p] <= 1))
-    n = instance.n_students
-    any_room = np.bincount(s[room], minlength=n) > 0
-    any_takes = np.bincount(s[takes], minlength=n) > 0
-    no_prefs = instance.pref_ptr[1:] == instance.pref_ptr[:-1]
+    ptr, pref_brief = instance.pref_ptr_list, instance.pref_brief_list
+    brief_org = instance.brief_organisation_list
+    b_cap, b_min = instance.brief_capacity_list, instance.brief_min_team_list
+    o_cap = instance.organisation_capacity_list
     reasons: dict[str, UnplacedReason] = {}
-    for i in np.flatnonzero(st.assignment < 0).tolist():
-        sid = instance.student_ids[i]
-        if no_prefs[i]:
-            reasons[sid] = "no_preferences"
-        elif any_takes[i]:
-            reasons[sid] = "left_out"
-        elif any_room[i]:
-            reasons[sid] = "choices_not_opened"
-        else:
-            reasons[sid] = "all_choices_full"
+    for s in compress(count(), map((UNPLACED).__eq__, st.brief_of)):
+        reason: UnplacedReason = "no_preferences" if ptr[s] == ptr[s + 1] else "all_choices_full"
+        for p in pref_brief[ptr[s] : ptr[s + 1]]:
+            org = brief_org[p]
+            on_p = st.brief_count[p]
+            if on_p < b_cap[p] and st.org_count[org] < o_cap[org]:
+                # Taking this student would help (or not hurt) the brief's minimum team.
+                if on_p > 0 or b_min[p] <= 1:
+                    reason = "left_out"
+                    break
+                reason = "choices_not_opened"
+        reasons[instance.student_ids[s]] = reason
     return reasons
 
 
@@ -730,11 +935,12 @@ def check_mode(instance: AllocationInstance, mode: Mode) -> None:
     if mode not in MODES:
         raise InstanceError(f"unknown allocation mode {mode!r}")
     if mode == "welfare" and not instance.scores_complete():
-        e = int(np.flatnonzero(np.isnan(instance.edge_score))[0])
+        e = next(compress(count(), map(math.isnan, instance.edge_score_list)))
+        s = bisect_right(instance.pref_ptr_list, e) - 1
         raise InstanceError(
             "welfare mode needs a score for every listed brief: missing "
-            f"scores[{instance.student_ids[instance.edge_student[e]]!r}]"
-            f"[{instance.brief_ids[instance.pref_brief[e]]!r}]"
+            f"scores[{instance.student_ids[s]!r}]"
+            f"[{instance.brief_ids[instance.pref_brief_list[e]]!r}]"
         )
 
 
@@ -755,16 +961,17 @@ def allocate(
 
         assignment = student_optimal_stable(instance)
     else:
-        # Imported here: scipy.optimize costs ~0.3 s of start-up the stable mode need not pay.
+        # Imported here: numpy and scipy.optimize cost ~0.3 s of start-up that the stable
+        # mode need not pay.
         from matching.allocation_welfare import max_score_assignment
 
         solution = max_score_assignment(instance, time_limit=time_limit)
-        assignment, gap, bound = solution.assignment, solution.gap, solution.score_bound
+        assignment, gap, bound = solution.assignment.tolist(), solution.gap, solution.score_bound
     solve_ms = (time.perf_counter() - start) * 1000
     return Allocation(
         instance=instance,
         mode=mode,
-        assignment=assignment,
+        assignment_list=assignment,
         evaluation=evaluate(instance, assignment),
         solve_ms=solve_ms,
         optimality_gap=gap,

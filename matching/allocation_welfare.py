@@ -25,6 +25,7 @@ the better assignment is returned with the tighter bound, and the gap (bound - t
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -45,7 +46,7 @@ class WelfareSolution:
 
 
 def max_score_assignment(instance: AllocationInstance, *, time_limit: float) -> WelfareSolution:
-    if len(instance.pref_brief) == 0:  # nobody listed anything: HiGHS refuses empty models
+    if not instance.pref_brief_list:  # nobody listed anything: HiGHS refuses empty models
         return WelfareSolution(np.full(instance.n_students, -1, dtype=np.int64), 0.0, 0.0)
     if not instance.has_min_teams:
         assignment = _flow_optimum(instance, instance.brief_capacity)
@@ -198,7 +199,8 @@ def _from_x(instance: AllocationInstance, x: FloatArray) -> IntArray:
 
 
 def _total(instance: AllocationInstance, assignment: IntArray) -> float:
-    return float(instance.edge_score[_assigned_edges(instance, assignment)].sum())
+    # fsum, like evaluate(): exact, so the bound of a proven optimum equals its total score.
+    return math.fsum(instance.edge_score[_assigned_edges(instance, assignment)].tolist())
 
 
 def _assigned_edges(instance: AllocationInstance, assignment: IntArray) -> IntArray:
@@ -211,15 +213,15 @@ def _place_remaining(instance: AllocationInstance, assignment: IntArray) -> None
     total never drops."""
     placed = assignment >= 0
     b_count = np.bincount(assignment[placed], minlength=instance.n_briefs).tolist()
-    org_of = instance.brief_organisation.tolist()
     o_count = np.bincount(
         instance.brief_organisation[assignment[placed]], minlength=instance.n_organisations
     ).tolist()
-    b_cap = instance.brief_capacity.tolist()
-    o_cap = instance.organisation_capacity.tolist()
-    b_min = instance.brief_min_team.tolist()
-    ptr = instance.pref_ptr.tolist()
-    pref = instance.pref_brief.tolist()
+    org_of = instance.brief_organisation_list
+    b_cap = instance.brief_capacity_list
+    o_cap = instance.organisation_capacity_list
+    b_min = instance.brief_min_team_list
+    ptr = instance.pref_ptr_list
+    pref = instance.pref_brief_list
     for s in np.flatnonzero(~placed).tolist():
         for b in pref[ptr[s] : ptr[s + 1]]:
             org = org_of[b]
