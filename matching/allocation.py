@@ -33,7 +33,6 @@ import sys
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, chain, compress, count, pairwise, repeat
 from operator import getitem, gt, methodcaller
@@ -86,7 +85,10 @@ class OrganisationSpec(NamedTuple):
     ranking: Sequence[str]  # student ids, best first
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+# The records here are NamedTuples and plain classes, not dataclasses: importing dataclasses
+# (and inspect with it) and building the classes would cost the command line 7 ms.
+
+
 class AllocationInstance:
     """A validated instance, as lists of indices. Build it with :func:`build_instance`.
 
@@ -100,29 +102,51 @@ class AllocationInstance:
     ``edge_organisation``.
     """
 
-    student_ids: tuple[str, ...]
-    brief_ids: tuple[str, ...]
-    organisation_ids: tuple[str, ...]
-    student_index: Mapping[str, int]
-    brief_index: Mapping[str, int]
-    organisation_index: Mapping[str, int]
-    pref_ptr_list: list[int]
-    pref_brief_list: list[int]
-    edge_student_list: list[int]  # the student of each edge
-    edge_score_list: list[float]  # NaN where no score was given
-    # 0-based rank of the student in the ranking of the brief's organisation
-    edge_org_rank_list: list[int]
-    brief_organisation_list: list[int]
-    brief_capacity_list: list[int]
-    brief_min_team_list: list[int]
-    organisation_capacity_list: list[int]
-    # Each organisation's whole ranking, CSR like the preferences: the stable mode finds an
-    # organisation's worst student in it, and a hand edit may place a student on a brief
-    # they did not list.
-    ranking_ptr_list: list[int]
-    ranking_student_list: list[int]
-    has_scores: bool
-    other_scores: Mapping[tuple[int, int], float]  # (student, brief) pairs outside the lists
+    def __init__(
+        self,
+        *,
+        student_ids: tuple[str, ...],
+        brief_ids: tuple[str, ...],
+        organisation_ids: tuple[str, ...],
+        student_index: Mapping[str, int],
+        brief_index: Mapping[str, int],
+        organisation_index: Mapping[str, int],
+        pref_ptr_list: list[int],
+        pref_brief_list: list[int],
+        edge_student_list: list[int],  # the student of each edge
+        edge_score_list: list[float],  # NaN where no score was given
+        edge_org_rank_list: list[int],  # 0-based rank in the brief's organisation's ranking
+        brief_organisation_list: list[int],
+        brief_capacity_list: list[int],
+        brief_min_team_list: list[int],
+        organisation_capacity_list: list[int],
+        # Each organisation's whole ranking, CSR like the preferences: the stable mode finds
+        # an organisation's worst student in it, and a hand edit may place a student on a
+        # brief they did not list.
+        ranking_ptr_list: list[int],
+        ranking_student_list: list[int],
+        has_scores: bool,
+        other_scores: Mapping[tuple[int, int], float],  # (student, brief) pairs not listed
+    ) -> None:
+        self.student_ids = student_ids
+        self.brief_ids = brief_ids
+        self.organisation_ids = organisation_ids
+        self.student_index = student_index
+        self.brief_index = brief_index
+        self.organisation_index = organisation_index
+        self.pref_ptr_list = pref_ptr_list
+        self.pref_brief_list = pref_brief_list
+        self.edge_student_list = edge_student_list
+        self.edge_score_list = edge_score_list
+        self.edge_org_rank_list = edge_org_rank_list
+        self.brief_organisation_list = brief_organisation_list
+        self.brief_capacity_list = brief_capacity_list
+        self.brief_min_team_list = brief_min_team_list
+        self.organisation_capacity_list = organisation_capacity_list
+        self.ranking_ptr_list = ranking_ptr_list
+        self.ranking_student_list = ranking_student_list
+        self.has_scores = has_scores
+        self.other_scores = other_scores
 
     def __repr__(self) -> str:
         return (
@@ -214,8 +238,7 @@ def _int_array(values: list[int]) -> IntArray:
     return array
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """The figures staff see for an assignment, proposed or edited by hand."""
 
     placed: int
@@ -236,8 +259,7 @@ class Evaluation:
         return not (self.over_capacity_briefs or self.over_capacity_organisations)
 
 
-@dataclass(frozen=True, eq=False)
-class Allocation:
+class Allocation(NamedTuple):
     """An allocation proposed by :func:`allocate`."""
 
     instance: AllocationInstance
@@ -250,8 +272,9 @@ class Allocation:
     optimality_gap: float | None = None
     score_bound: float | None = None
 
-    @cached_property
+    @property
     def assignment(self) -> IntArray:
+        """The assignment as a (new) numpy array."""
         return _int_array(self.assignment_list)
 
     @property
@@ -734,8 +757,7 @@ def _brief_list(
     return values
 
 
-@dataclass(frozen=True)
-class _State:
+class _State(NamedTuple):
     """What both evaluate() and blocking_pairs() derive from an assignment."""
 
     brief_of: list[int]  # brief index per student, UNPLACED if none
