@@ -404,13 +404,10 @@ def _build(
     # Each listed pair's rank in the brief's organisation. (The students are the index's own
     # int objects, as in rank_in: a dict then matches them by identity, without a compare.)
     edge_student = list(chain.from_iterable(map(repeat, student_index.values(), pref_lengths)))
+    rank_for_brief = list(map(rank_in.__getitem__, brief_organisation))
     try:
         edge_org_rank = list(
-            map(
-                getitem,
-                map(rank_in.__getitem__, map(brief_organisation.__getitem__, pref_brief)),
-                edge_student,
-            )
+            map(getitem, map(rank_for_brief.__getitem__, pref_brief), edge_student)
         )
     except KeyError:
         for s, b in zip(edge_student, pref_brief, strict=True):
@@ -515,17 +512,23 @@ def _index_scores(
     """Each listed pair's score (NaN if none), and the scores of pairs outside the lists."""
     if scores is None:
         return [math.nan] * len(pref_brief), {}
-    rows = list(scores.items())
-    row_ids = [sid for sid, _ in rows]
+    row_ids = list(scores)
+    row_scores = list(scores.values())
     row_student = _indices(
         student_index,
         row_ids,
-        range(len(rows) + 1),
+        range(len(row_ids) + 1),
         lambda _, sid: f"scores: unknown student {sid!r}",
     )
-    row_scores = [row for _, row in rows]
     if not set(map(type, row_scores)) <= {dict}:
-        bad_row = next((sid for sid, row in rows if not isinstance(row, Mapping)), None)
+        bad_row = next(
+            (
+                sid
+                for sid, row in zip(row_ids, row_scores, strict=True)
+                if not isinstance(row, Mapping)
+            ),
+            None,
+        )
         if bad_row is not None:
             raise InstanceError(f"scores[{bad_row!r}] must be an object of brief id to score")
     row_lengths = list(map(len, row_scores))
@@ -545,8 +548,12 @@ def _index_scores(
             lambda r, bid: f"scores[{row_ids[r]!r}]: unknown brief {bid!r}",
         )
     )
-    values = _score_values(list(chain.from_iterable(map(methodcaller("values"), row_scores))))
-    if not all(map(math.isfinite, values)) or min(values, default=0.0) < 0:
+    values = list(chain.from_iterable(map(methodcaller("values"), row_scores)))
+    kinds = set(map(type, values))
+    if not kinds <= {int, float}:
+        values = _as_floats(values)
+    # Integers, JSON's usual scores, are finite: only the rest need a look.
+    if (kinds - {int} and not all(map(math.isfinite, values))) or min(values, default=0) < 0:
         i = next(i for i, v in enumerate(values) if not (math.isfinite(v) and v >= 0))
         raise InstanceError(
             f"scores[{row_ids[bisect_right(row_ptr, i) - 1]!r}][{brief_ids[i]!r}] "
@@ -571,10 +578,8 @@ def _index_scores(
     return edge_score, other
 
 
-def _score_values(values: list[object]) -> list[float]:
+def _as_floats(values: list[object]) -> list[float]:
     """Scores as floats; NaN for anything but a number (bool included), to be refused."""
-    if set(map(type, values)) <= {int, float}:
-        return values  # type: ignore[return-value]
     import numbers
     from decimal import Decimal
 
@@ -691,7 +696,7 @@ def _all_int(values: list[Any]) -> bool:
 
 
 def _all_str_lists(values: list[Any]) -> bool:
-    return set(map(type, values)) <= {list} and _all_str(list(chain.from_iterable(values)))
+    return set(map(type, values)) <= {list} and set(map(type, chain.from_iterable(values))) <= {str}
 
 
 def _is_str_list(value: object) -> TypeGuard[list[str]]:
@@ -874,7 +879,10 @@ def evaluate(
 ) -> Evaluation:
     """Figures for any assignment, including one edited by hand (which may break capacities
     or place a student on a brief they did not list: both are reported, not refused)."""
-    brief_of = _brief_list(instance, assignment)
+    return _evaluation(instance, _brief_list(instance, assignment))
+
+
+def _evaluation(instance: AllocationInstance, brief_of: list[int]) -> Evaluation:
     st = _state(instance, brief_of)
     n_unplaced = brief_of.count(UNPLACED)
     # 1-based position in the student's list; None if unplaced or on a brief not listed.
@@ -994,7 +1002,7 @@ def allocate(
         instance=instance,
         mode=mode,
         assignment_list=assignment,
-        evaluation=evaluate(instance, assignment),
+        evaluation=_evaluation(instance, assignment),
         solve_ms=solve_ms,
         optimality_gap=gap,
         score_bound=bound,
