@@ -493,10 +493,46 @@ def test_build_instance_from_plain_data() -> None:
         organisations=[OrganisationSpec("o1", capacity=1, ranking=["s2", "s1"])],
         scores={"s1": {"b1": 10, "b2": 90}, "s2": {"b1": 50}},
     )
-    assert instance.pref_ptr.tolist() == [0, 2, 3]
-    assert instance.edge_org_rank.tolist() == [1, 1, 0]
+    assert instance.pref_ptr_list == [0, 2, 3]
+    assert instance.edge_org_rank_list == [1, 1, 0]
     assert allocate(instance, "stable").assignment_by_id == {"s1": None, "s2": "b1"}
     assert allocate(instance, "welfare").assignment_by_id == {"s1": "b2", "s2": None}
+
+
+def test_the_arrays_are_read_only_copies_of_the_lists() -> None:
+    """The welfare mode and the Django side read numpy arrays, made on first use."""
+    instance = parse_instance(random_instance(50, seed=3))
+    for name in ("pref_ptr", "pref_brief", "edge_student", "edge_org_rank", "brief_capacity"):
+        array = getattr(instance, name)
+        assert array.dtype == np.int64 and array.tolist() == getattr(instance, f"{name}_list")
+        assert getattr(instance, name) is array  # made once
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 1
+    assert instance.edge_score.tolist() == instance.edge_score_list
+    owners = np.repeat(np.arange(instance.n_students), np.diff(instance.pref_ptr))
+    assert instance.edge_student.tolist() == owners.tolist()
+    stable = allocate(instance, "stable")
+    assert stable.assignment.tolist() == stable.assignment_list
+    assert evaluate(instance, stable.assignment) == evaluate(instance, stable.assignment_by_id)
+
+
+def test_scores_in_any_order_index_the_same() -> None:
+    """Scores usually come in preference order (a fast path); any order means the same."""
+    data = random_instance(300, seed=5)
+    shuffled = dict(data, scores={})
+    rng = random.Random(5)
+    rows = list(data["scores"].items())
+    rng.shuffle(rows)
+    for sid, row in rows:
+        items = list(row.items())
+        rng.shuffle(items)
+        shuffled["scores"][sid] = dict(items)
+    unlisted = next(b for b in data["briefs"] if b["id"] not in data["students"][0]["preferences"])
+    shuffled["scores"]["s0"][unlisted["id"]] = 12.5  # for a hand edit placing s0 there
+    usual, any_order = parse_instance(data), parse_instance(shuffled)
+    assert any_order.edge_score_list == usual.edge_score_list
+    b = usual.brief_index[unlisted["id"]]
+    assert dict(any_order.other_scores) == {(0, b): 12.5} and not usual.other_scores
 
 
 def test_build_instance_takes_what_the_orm_hands_over() -> None:
