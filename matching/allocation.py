@@ -1029,6 +1029,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(
         prog=PROG,
         description="Allocate a cohort's students to briefs (stable or best total score).",
+        # A set width: argparse asks the terminal for its width through shutil, whose import
+        # (bz2, lzma…) costs every run 2 ms, for --help alone.
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, width=100),
     )
     parser.add_argument("input", nargs="?", help="instance JSON file (see docs/allocation.md)")
     parser.add_argument("--mode", choices=MODES, default="stable")
