@@ -40,13 +40,14 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn, TypeGuard
 
 if TYPE_CHECKING:
     from decimal import Decimal
-    from typing import TypeAlias
+    from typing import TypeAlias, TypeVar
 
     import numpy as np
     import numpy.typing as npt
 
     IntArray: TypeAlias = npt.NDArray[np.int64]
     FloatArray: TypeAlias = npt.NDArray[np.float64]
+    ArrayT = TypeVar("ArrayT", bound=npt.NDArray[Any])
 
 Mode = Literal["stable", "welfare"]
 MODES: tuple[Mode, ...] = ("stable", "welfare")
@@ -192,9 +193,7 @@ class AllocationInstance:
     def edge_score(self) -> FloatArray:
         import numpy as np
 
-        array = np.array(self.edge_score_list, dtype=np.float64)
-        array.flags.writeable = False
-        return array
+        return _read_only(np.array(self.edge_score_list, dtype=np.float64))
 
     @cached_property
     def edge_org_rank(self) -> IntArray:
@@ -230,10 +229,13 @@ class AllocationInstance:
 
 
 def _int_array(values: list[int]) -> IntArray:
-    """A read-only copy: the list stays the instance's truth."""
     import numpy as np  # imported here: the stable command line never needs it
 
-    array = np.array(values, dtype=np.int64)
+    return _read_only(np.array(values, dtype=np.int64))
+
+
+def _read_only(array: ArrayT) -> ArrayT:
+    """A copy of one of the instance's lists, which stay the truth: it must not change."""
     array.flags.writeable = False
     return array
 
@@ -446,11 +448,12 @@ def _build(
 
 
 def _index_ids(kind: str, ids: list[str]) -> dict[str, int]:
-    if not set(map(type, ids)) <= {str} or "" in ids:  # else a slower, exact look
-        bad = next((i for i, id_ in enumerate(ids) if not isinstance(id_, str) or not id_), None)
-        if bad is not None:
-            raise InstanceError(f"{kind} #{bad + 1}: id must be a non-empty string")
+    if not set(map(type, ids)) <= {str}:
+        bad = next(i for i, id_ in enumerate(ids) if not isinstance(id_, str) or not id_)
+        raise InstanceError(f"{kind} #{bad + 1}: id must be a non-empty string")
     index = dict(zip(ids, range(len(ids)), strict=True))
+    if "" in index:
+        raise InstanceError(f"{kind} #{ids.index('') + 1}: id must be a non-empty string")
     if len(index) < len(ids):
         raise InstanceError(f"{kind} id {_first_repeat(ids)!r} appears twice")
     return index
@@ -748,17 +751,17 @@ def _brief_list(
 ) -> list[int]:
     if isinstance(assignment, Mapping):
         return _brief_of_ids(instance, assignment)
-    wrong = InstanceError("assignment must hold one brief index (or -1) per student")
     values = _as_list(assignment)
-    if not set(map(type, values)) <= {int}:
-        try:
-            values = [int(b) for b in values]
-        except (TypeError, ValueError):
-            raise wrong from None
-    if len(values) != instance.n_students or (
-        values and (min(values) < UNPLACED or max(values) >= instance.n_briefs)
-    ):
-        raise wrong
+    try:
+        if not set(map(type, values)) <= {int}:
+            values = [int(b) for b in values]  # numpy's integers, say
+        fits = len(values) == instance.n_students and (
+            not values or (min(values) >= UNPLACED and max(values) < instance.n_briefs)
+        )
+    except (TypeError, ValueError):
+        fits = False
+    if not fits:
+        raise InstanceError("assignment must hold one brief index (or -1) per student")
     return values
 
 
@@ -836,15 +839,14 @@ def _blocking(instance: AllocationInstance, st: _State) -> list[tuple[int, int]]
     # with p's organisation already (-2: no organisation).
     threshold = []
     room_org = []
+    anyone = len(instance.ranking_student_list)  # above every rank
     for p, org in enumerate(instance.brief_organisation_list):
         if st.brief_count[p] >= instance.brief_capacity_list[p]:
             threshold.append(st.worst_in_brief[p])  # (c)
             room_org.append(-2)
         else:
             org_room = st.org_count[org] < instance.organisation_capacity_list[org]
-            threshold.append(
-                len(instance.ranking_student_list) if org_room else st.worst_in_org[org]
-            )
+            threshold.append(anyone if org_room else st.worst_in_org[org])
             room_org.append(org)  # (a) or (b)
 
     ptr, pref_brief, edge_rank = (
@@ -888,7 +890,7 @@ def _evaluation(instance: AllocationInstance, brief_of: list[int]) -> Evaluation
     # 1-based position in the student's list; None if unplaced or on a brief not listed.
     positions = [
         e - lo + 1 if e >= 0 else None
-        for e, lo in zip(st.current_edge, instance.pref_ptr_list, strict=False)
+        for e, lo in zip(st.current_edge, instance.pref_ptr_list[:-1], strict=True)
     ]
     listed = [r for r in positions if r is not None]
     total_score, unscored = _total_score(instance, st)
@@ -966,10 +968,9 @@ def check_mode(instance: AllocationInstance, mode: Mode) -> None:
         raise InstanceError(f"unknown allocation mode {mode!r}")
     if mode == "welfare" and not instance.scores_complete():
         e = next(compress(count(), map(math.isnan, instance.edge_score_list)))
-        s = bisect_right(instance.pref_ptr_list, e) - 1
         raise InstanceError(
             "welfare mode needs a score for every listed brief: missing "
-            f"scores[{instance.student_ids[s]!r}]"
+            f"scores[{instance.student_ids[instance.edge_student_list[e]]!r}]"
             f"[{instance.brief_ids[instance.pref_brief_list[e]]!r}]"
         )
 
