@@ -44,8 +44,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from django.core.cache import cache
-from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -61,6 +60,7 @@ from .scoring import (
     departement_from_postcode,
     explain,
 )
+from .selectors.applications import seats_taken_subquery
 
 if TYPE_CHECKING:
     from organisations.models import Brief
@@ -328,23 +328,6 @@ def _briefs(briefs: Any) -> tuple[QuerySet[Brief], bool]:
     return Brief.objects.filter(pk__in=sorted(ids)), False
 
 
-def team_size_subquery(outer: str = "pk") -> Coalesce:
-    """The number of seats taken in a brief's team, as an annotation: ``outer`` names the
-    brief's id in the annotated queryset ("pk" for briefs, "brief_id" for rows about one)."""
-    from .models import TeamMember
-
-    return Coalesce(
-        Subquery(
-            TeamMember.objects.filter(brief=OuterRef(outer))
-            .order_by()
-            .values("brief")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        ),
-        0,
-    )
-
-
 def _brief_window(
     row: Mapping[str, Any], today: datetime.date
 ) -> tuple[datetime.date, datetime.date]:
@@ -368,7 +351,7 @@ def brief_records(briefs: Any, *, today: datetime.date | None = None) -> list[Br
     queryset, as_subquery = _briefs(briefs)
     rows = list(
         queryset.order_by("pk")
-        .annotate(team_size=team_size_subquery())
+        .annotate(team_size=seats_taken_subquery())
         .values(
             "pk",
             "organisation_id",

@@ -111,12 +111,12 @@ def cohort_openings(
 ) -> list[Opening]:
     """The briefs opened to the cohort, in title order: two queries (one if ``choices``,
     from ``choices_by_student``, is given)."""
-    from ..engine_data import team_size_subquery
+    from .applications import seats_taken_subquery
 
     rows = list(
         CohortBrief.objects.filter(cohort=cohort)
         .select_related("brief__organisation")
-        .annotate(taken=team_size_subquery("brief_id"))
+        .annotate(taken=seats_taken_subquery("brief_id"))
         .order_by("brief__title", "pk")
     )
     if choices is None:
@@ -288,7 +288,7 @@ def allocation_input(*, cohort: Cohort, min_teams: bool) -> dict[str, Any]:
     - Scores: every (student, opened brief) pair, so a hand move to a brief the student did
       not list is scored too.
     """
-    from ..engine_data import team_size_subquery
+    from .applications import seats_taken_subquery
 
     student_ids = list(
         _enrolled(cohort).order_by("student_id").values_list("student_id", flat=True)
@@ -296,7 +296,7 @@ def allocation_input(*, cohort: Cohort, min_teams: bool) -> dict[str, Any]:
     openings = list(
         CohortBrief.objects.filter(cohort=cohort, brief__state=BriefState.PUBLISHED)
         .select_related("brief")
-        .annotate(taken=team_size_subquery("brief_id"))
+        .annotate(taken=seats_taken_subquery("brief_id"))
         .order_by("brief_id")
     )
     brief_ids = [o.brief_id for o in openings]

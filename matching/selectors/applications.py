@@ -39,9 +39,10 @@ S = ApplicationState
 # --- Seats and teams (also for the catalogue and the recommendations) --------------------------
 
 
-def _seats_taken_subquery(brief_ref: str = "pk") -> Coalesce:
-    """The size of the team of the brief ``brief_ref`` points to, as a subquery (a
-    subquery rather than a join, so it composes with any other annotation)."""
+def seats_taken_subquery(brief_ref: str = "pk") -> Coalesce:
+    """The size of the team of the brief ``brief_ref`` points to ("pk" for briefs,
+    "brief_id" for rows about one), as a subquery rather than a join, so that it composes
+    with any other annotation."""
     count = (
         TeamMember.objects.filter(brief=OuterRef(brief_ref))
         .order_by()
@@ -54,7 +55,7 @@ def _seats_taken_subquery(brief_ref: str = "pk") -> Coalesce:
 
 def with_seats_taken(queryset: QuerySet[Brief]) -> QuerySet[Brief]:
     """Annotate each brief with ``seats_taken`` (members of its team), in the same query."""
-    return queryset.annotate(seats_taken=_seats_taken_subquery())
+    return queryset.annotate(seats_taken=seats_taken_subquery())
 
 
 def briefs_with_free_seats(queryset: QuerySet[Brief] | None = None) -> QuerySet[Brief]:
@@ -63,7 +64,7 @@ def briefs_with_free_seats(queryset: QuerySet[Brief] | None = None) -> QuerySet[
     queryset = queryset if queryset is not None else Brief.objects.all()
     return (
         queryset.filter(state=BriefState.PUBLISHED)
-        .alias(seats=_seats_taken_subquery())
+        .alias(seats=seats_taken_subquery())
         .filter(seats__lt=F("team_max"))
     )
 
@@ -72,7 +73,7 @@ def brief_ids_full(brief_ids: Sequence[int]) -> set[int]:
     """Which of these briefs have no free seat left (one query)."""
     return set(
         Brief.objects.filter(pk__in=list(brief_ids))
-        .alias(seats=_seats_taken_subquery())
+        .alias(seats=seats_taken_subquery())
         .filter(seats__gte=F("team_max"))
         .values_list("pk", flat=True)
     )
@@ -94,7 +95,7 @@ def applications_of_student(*, student: User) -> list[Application]:
     applications = (
         Application.objects.of_student(student)
         .select_related("brief__organisation", "enrolment__cohort__school")
-        .annotate(seats_taken=_seats_taken_subquery("brief"))
+        .annotate(seats_taken=seats_taken_subquery("brief"))
     )
     order = {S.AWAITING_APPROVAL: 0, S.SUBMITTED: 0, S.SHORTLISTED: 0, S.ACCEPTED: 1}
     return sorted(
@@ -229,7 +230,7 @@ def brief_applications_summary(*, brief: Brief) -> BriefApplicationsSummary:
             to_answer=Count("applications", filter=seen & Q(applications__state=S.SUBMITTED)),
             shortlisted=Count("applications", filter=seen & Q(applications__state=S.SHORTLISTED)),
             accepted=Count("applications", filter=seen & Q(applications__state=S.ACCEPTED)),
-            seats=_seats_taken_subquery(),
+            seats=seats_taken_subquery(),
         )
         .values("to_answer", "shortlisted", "accepted", "seats")
         .get()
@@ -259,7 +260,7 @@ def applications_for_cohort(*, cohort: Cohort, state: str = "") -> CohortApplica
     base = (
         Application.objects.filter(enrolment__cohort=cohort)
         .select_related("student", "brief__organisation")
-        .annotate(seats_taken=_seats_taken_subquery("brief"))
+        .annotate(seats_taken=seats_taken_subquery("brief"))
     )
     rows: list[Application] = list(base.order_by("created_at", "pk"))
     counts = dict.fromkeys(S.values, 0)

@@ -27,7 +27,6 @@ from ..engine_data import (
     explanations_for,
     student_block,
     taxonomy_data,
-    team_size_subquery,
 )
 from ..models import Application, CohortBrief, MatchScore, RecomputeRun
 from ..scoring import (
@@ -38,6 +37,7 @@ from ..scoring import (
     recommend_for_student,
     top_k_for_briefs,
 )
+from .applications import seats_taken_subquery
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -234,7 +234,7 @@ def _table_rows(user: User, profile: StudentProfile) -> list[tuple[int, float]] 
         return None
     rows = list(
         MatchScore.objects.filter(student=user, student_rank__isnull=False)
-        .annotate(team_size=team_size_subquery("brief_id"))
+        .annotate(team_size=seats_taken_subquery("brief_id"))
         .order_by("student_rank")
         .values_list("brief_id", "score", "brief__state", "brief__team_max", "team_size")
     )

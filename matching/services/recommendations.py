@@ -44,9 +44,10 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 
-from ..engine_data import brief_block, student_block, team_size_subquery
+from ..engine_data import brief_block, student_block
 from ..models import MatchScore, RecomputeRun
 from ..scoring import StudentBlock, TopK, merge_top_k, top_k
+from ..selectors.applications import seats_taken_subquery
 from ..selectors.recommendations import (
     BRIEF_TOP_K,
     CHANGE_MARGIN,
@@ -629,7 +630,7 @@ def new_briefs_weekly_notify(*, now: datetime.datetime | None = None) -> int:
             brief__state=BriefState.PUBLISHED,
             brief__published_at__gte=now - WEEKLY_WINDOW,
         )
-        .annotate(team_size=team_size_subquery("brief_id"))
+        .annotate(team_size=seats_taken_subquery("brief_id"))
         .filter(team_size__lt=F("brief__team_max"))
         .order_by("student_id", "student_rank")
         .values_list("student_id", "brief_id", "brief__title", "brief__organisation__name")
