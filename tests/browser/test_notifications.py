@@ -105,3 +105,42 @@ def test_mark_all_as_read_in_place(page: Page, live_server, login_as) -> None:
     expect(page.get_by_role("link", name="Notifications, aucune non lue")).to_be_visible()
     expect(page.get_by_text("Nouveau", exact=True)).to_have_count(0)
     assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_a_students_application_rings_the_owners_bell_and_leads_to_it(
+    page: Page, live_server, login_as
+) -> None:
+    from matching.models import Application
+    from tests.cast import build_cast
+    from tests.matching.applications_fixtures import free
+
+    cast = build_cast()
+    free(cast.cohort_a)  # no school approval: the organisation hears at once
+    base = live_server.url
+
+    login_as(cast.student_a)
+    page.goto(base + cast.brief_a.get_absolute_url())
+    page.get_by_role("link", name="Postuler").click()
+    page.get_by_label("Votre motivation").fill("Je connais bien Django et PostgreSQL.")
+    page.get_by_role("button", name="Envoyer ma candidature").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes candidatures")
+    application = Application.objects.get(student=cast.student_a, brief=cast.brief_a)
+
+    page.context.clear_cookies()
+    login_as(cast.owner_a)
+    page.goto(base + reverse("dashboard"))
+    bell = page.get_by_role("link", name="Notifications, 1 non lue")
+    expect(bell).to_be_visible()
+    bell.click()
+    entry = page.get_by_role("link", name=re.compile(re.escape(cast.brief_a.title)))
+    expect(entry).to_be_visible()
+    assert_accessible(page)
+    entry.click()
+
+    # The owner lands on the application itself, on the brief's applications page.
+    expect(page).to_have_url(re.compile(rf"#application-{application.pk}$"))
+    expect(page.locator(f"#application-{application.pk}")).to_contain_text(
+        "Je connais bien Django et PostgreSQL."
+    )
+    expect(page.get_by_role("link", name="Notifications, aucune non lue")).to_be_visible()
+    assert_accessible(page)
