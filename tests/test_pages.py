@@ -1,13 +1,17 @@
 import io
+import os
+import socket
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def test_home_page_is_french_by_default_and_shows_live_counts(client) -> None:
@@ -36,6 +40,39 @@ def test_unknown_page_is_a_french_404(client) -> None:
     assert "Page introuvable" in response.content.decode()
 
 
+@pytest.mark.urls("tests.error_urls")
+@pytest.mark.parametrize(
+    ("path", "status", "text"),
+    [
+        ("/test-errors/403/", 403, "Accès refusé"),
+        ("/test-errors/400/", 400, "pas pu être comprise"),
+        ("/test-errors/500/", 500, "Erreur du serveur"),
+    ],
+)
+def test_error_pages_are_the_sites_own_in_french(cast, client_for, path, status, text) -> None:
+    client = client_for(cast.student_a)
+    client.raise_request_exception = False
+    response = client.get(path)
+    assert response.status_code == status
+    body = response.content.decode()
+    assert '<html lang="fr">' in body
+    assert text in body
+    assert "site.css" in body
+
+
+def test_an_expired_form_gets_a_french_page_and_changes_nothing(client) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "lea@exemple.fr", "password1": "x", "password2": "x"},
+    )
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Ce formulaire a expiré" in body
+    assert "rechargez la page" in body
+    assert not User.objects.exists()
+
+
 def test_security_headers(client) -> None:
     response = client.get("/")
     csp = response["Content-Security-Policy"]
@@ -49,6 +86,53 @@ def test_healthz_checks_the_database(client) -> None:
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+def test_healthz_reports_an_unreachable_broker(settings, monkeypatch, client) -> None:
+    from humanitech.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(app.conf, "broker_url", f"redis://127.0.0.1:{_closed_port()}/0")
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "checks": {"database": "ok", "broker": "error"}}
+
+
+@pytest.mark.redis
+def test_healthz_reaches_a_real_redis_broker(settings, monkeypatch, client) -> None:
+    from humanitech.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(app.conf, "broker_url", REDIS_URL)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+@pytest.mark.redis
+def test_the_redis_cache_backend_works_with_our_settings() -> None:
+    from django.core.cache.backends.redis import RedisCache
+
+    redis_cache = RedisCache(REDIS_URL, {"KEY_PREFIX": "humanitech-test"})
+    redis_cache.set("greeting", {"fr": "bonjour"}, timeout=30)
+    assert redis_cache.get("greeting") == {"fr": "bonjour"}
+    redis_cache.delete("greeting")
+    assert redis_cache.get("greeting") is None
+
+
+def test_container_healthcheck_names_an_allowed_host() -> None:
+    from humanitech.healthcheck import probe_host
+
+    assert probe_host("humanitech.fr,www.humanitech.fr") == "humanitech.fr"
+    assert probe_host(" .humanitech.fr") == "humanitech.fr"
+    assert probe_host("*") == "localhost"
+    assert probe_host("") == "localhost"
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def test_seed_demo_refuses_to_run_with_debug_off() -> None:
