@@ -88,3 +88,12 @@ def _broker_status() -> str:
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without context processors: the database may be what failed.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """An expired or forged form: our own page, in the site's layout and language.
+
+    Django's default renders its template without the request, so the layout (navigation,
+    language) could not be drawn; ``reason`` is for logs, never shown.
+    """
+    return render(request, "403_csrf.html", status=403)

@@ -7,7 +7,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, UserFactory
 
 from .axe import assert_accessible
 
@@ -39,12 +39,14 @@ def test_student_signs_up_verifies_email_and_signs_in(page: Page, live_server) -
     page.get_by_role("button", name="Créer mon compte").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vérifiez votre adresse")
+    assert_accessible(page)
     user = User.objects.get(email="lea.martin@etu.isen.fr")
     assert (user.first_name, user.intent, user.language) == ("Léa", "student", "fr")
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", str(mail.outbox[0].body)).group(0)
 
     page.goto(live_server.url + link[link.index("/accounts/") :])
+    assert_accessible(page)
     page.get_by_role("button", name="Confirmer").click()
     # Confirming signs the person in and leads to their next step.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour Léa")
@@ -106,3 +108,87 @@ def test_keyboard_user_reaches_main_content_and_navigation(page: Page, live_serv
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
+
+
+SIGNED_IN_PAGES = [
+    "/dashboard/",
+    "/account/settings/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+]
+
+
+def test_signed_in_account_pages_are_accessible_in_both_languages(
+    page: Page, live_server, login_as
+) -> None:
+    user = UserFactory(email="lea.martin@etu.isen.fr", first_name="Léa")
+    login_as(user)
+    for language, lang_attr in (("Français", "fr"), ("English", "en")):
+        page.goto(live_server.url + "/")
+        page.get_by_role("button", name=language).click()
+        for path in SIGNED_IN_PAGES:
+            page.goto(live_server.url + path)
+            expect(page.locator("html")).to_have_attribute("lang", lang_attr)
+            expect(page.locator(".site-header")).to_be_visible()
+            assert_accessible(page)
+
+
+def test_password_reset_then_change_by_keyboard_and_mouse(page: Page, live_server) -> None:
+    UserFactory(email="lea.martin@etu.isen.fr", first_name="Léa")
+    new_password = "Un-nouveau-mot-de-passe-2027"
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_role("link", name="Mot de passe oublié").click()
+    expect(page).to_have_url(re.compile(r"/accounts/password/reset/$"))
+    page.get_by_label("Courriel").fill("lea.martin@etu.isen.fr")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/accounts/password/reset/done/$"))
+    assert_accessible(page)
+
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+(/accounts/password/reset/key/\S+/)", str(mail.outbox[0].body))
+    page.goto(live_server.url + link.group(1))
+    assert_accessible(page)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(new_password)
+    page.get_by_label("Nouveau mot de passe (confirmation)").fill(new_password)
+    page.get_by_role("button", name="Modifier le mot de passe").click()
+    expect(page).to_have_url(re.compile(r"/accounts/password/reset/key/done/$"))
+    assert_accessible(page)
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Courriel").fill("lea.martin@etu.isen.fr")
+    page.get_by_label("Mot de passe").fill(new_password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour Léa")
+
+    # Then a change, from the account settings, with the current password.
+    page.goto(live_server.url + "/accounts/password/change/")
+    page.get_by_label("Mot de passe actuel").fill(new_password)
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(TEST_PASSWORD)
+    page.get_by_label("Nouveau mot de passe (confirmation)").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Modifier le mot de passe").click()
+    expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_be_visible()
+    user = User.objects.get(email="lea.martin@etu.isen.fr")
+    assert user.check_password(TEST_PASSWORD)
+
+
+@pytest.mark.urls("tests.error_urls")
+def test_error_pages_are_accessible(page: Page, live_server, login_as) -> None:
+    login_as(UserFactory(email="lea.martin@etu.isen.fr"))
+    for path, status in (("/test-errors/403/", 403), ("/test-errors/500/", 500)):
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == status
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        assert_accessible(page)
+
+    # A form whose security cookie is gone (an old tab, cookies cleared) is refused kindly.
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/accounts/login/")
+    page.context.clear_cookies()
+    page.get_by_label("Courriel").fill("lea.martin@etu.isen.fr")
+    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ce formulaire a expiré")
+    assert_accessible(page)
