@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.audit import audit_record
 from accounts.models import User
@@ -184,8 +185,10 @@ def cohort_update(*, cohort: Cohort, details: CohortDetails, acting_user: User) 
         if details.max_students is not None and details.max_students < enrolled:
             raise ValidationError(
                 {
-                    "max_students": _(
-                        "%(count)s students are already enrolled: the maximum cannot be lower."
+                    "max_students": ngettext(
+                        "%(count)d student is already enrolled: the maximum cannot be lower.",
+                        "%(count)d students are already enrolled: the maximum cannot be lower.",
+                        enrolled,
                     )
                     % {"count": enrolled}
                 }

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -522,14 +523,15 @@ def cohort_import_confirm(request: HttpRequest, pk: int, token: UUID) -> HttpRes
     except ValidationError as error:
         _message_errors(request, error)
         return redirect("students:cohort_import_preview", pk=cohort.pk, token=staged.token)
-    messages.success(
-        request,
-        _(
-            "Import done: %(enrolled)s students enrolled, %(invited)s invitations sent, "
-            "%(already)s already enrolled."
-        )
-        % result.__dict__,
-    )
+    counts = [
+        ngettext("%(count)d student enrolled", "%(count)d students enrolled", result.enrolled)
+        % {"count": result.enrolled},
+        ngettext("%(count)d invitation sent", "%(count)d invitations sent", result.invited)
+        % {"count": result.invited},
+        ngettext("%(count)d already enrolled", "%(count)d already enrolled", result.already)
+        % {"count": result.already},
+    ]
+    messages.success(request, _("Import done: %(counts)s.") % {"counts": ", ".join(counts)})
     return redirect("students:cohort_detail", pk=cohort.pk)
 
 

@@ -198,7 +198,7 @@ def test_csv_with_bom_and_semicolons_is_previewed_then_imported(
 
     page.get_by_role("button", name="Importer 30 étudiants").click()
     expect(
-        page.get_by_text("Import terminé : 1 étudiants inscrits, 29 invitations envoyées")
+        page.get_by_text("Import terminé : 1 étudiant inscrit, 29 invitations envoyées")
     ).to_be_visible()
     assert Enrolment.objects.filter(cohort=cohort, student=existing, group="Soir").exists()
     assert CohortInvitation.objects.filter(cohort=cohort).count() == 29
