@@ -4,7 +4,7 @@ is for the members of its organisation, a 404 for everyone else (moderators incl
 
 from typing import Any
 
-from . import LOGIN, PRIVATE_ANY_USER, Policy
+from . import LOGIN, PRIVATE_ANY_USER, REDIRECT, Policy
 
 
 def _brief_a(cast: Any) -> dict[str, Any]:
@@ -16,4 +16,6 @@ POLICIES = {
     "matching:brief_recommendations": Policy(
         {"*": 404, "anonymous": LOGIN, "owner_a": 200, "member_a": 200}, kwargs=_brief_a
     ),
+    # Everyone but staff is sent to the admin login; GET is refused (a run starts by POST).
+    "admin:matching_recomputerun_recompute": Policy({"*": REDIRECT, "moderator": 405}),
 }
