@@ -15,7 +15,16 @@ from .services import notification_resend
 class NotificationAdmin(admin.ModelAdmin):
     """The outbox, read-only: what was sent to whom, and why a message failed."""
 
-    list_display = ("created_at", "kind", "address", "state", "delivery", "attempts", "sent_at")
+    list_display = (
+        "created_at",
+        "kind",
+        "address",
+        "state",
+        "delivery",
+        "attempts",
+        "sent_at",
+        "short_error",
+    )
     list_filter = ("state", "kind", "delivery")
     search_fields = ("email", "recipient__email", "event_key", "idempotency_key")
     list_select_related = ("recipient",)
@@ -54,6 +63,11 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj: Notification) -> str:
+        # The whole text and the server's answer are on the notification's page.
+        return obj.last_error[:80]
 
     @admin.display(description=_("title"))
     def title(self, obj: Notification) -> str:

@@ -32,6 +32,7 @@ def test_a_moderator_reads_failures_but_cannot_resend(cast, client_for) -> None:
     listing = client.get(CHANGELIST, {"state__exact": "failed"})
     assert listing.status_code == 200
     assert row.recipient.email in listing.content.decode()
+    assert "SMTPDataError: (554" in listing.content.decode()  # the error, in the list itself
     assert "resend" not in listing.content.decode()
     detail = client.get(reverse("admin:notifications_notification_change", args=[row.pk]))
     assert "554 5.7.1 Message rejected" in detail.content.decode()
