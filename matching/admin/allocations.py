@@ -41,5 +41,5 @@ class CohortBriefAdmin(ReadOnlyAdmin):
 
 @admin.register(OrganisationRanking)
 class OrganisationRankingAdmin(ReadOnlyAdmin):
-    list_display = ["organisation", "cohort", "updated_at"]
+    list_display = ["organisation", "cohort", "capacity", "updated_at"]
     list_select_related = ["organisation", "cohort"]

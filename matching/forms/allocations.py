@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import AllocationRun
+from ..models import AllocationRun, OrganisationRanking
 
 
 class OpenBriefForm(forms.Form):
@@ -27,6 +27,26 @@ class OpenBriefForm(forms.Form):
             "max_value": _("A team has at most 10 students."),
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input-seats"}),
+    )
+
+
+class OrganisationCapacityForm(forms.Form):
+    """How many students of the cohort an organisation can host, over all its briefs."""
+
+    capacity = forms.IntegerField(
+        label=_("Students you can host from this cohort in total"),
+        required=False,
+        min_value=1,
+        max_value=OrganisationRanking.MAX_CAPACITY,
+        help_text=OrganisationRanking._meta.get_field("capacity").help_text,
+        error_messages={
+            "invalid": _("Type a whole number of students."),
+            "min_value": _("Host at least one student, or leave the field empty."),
+            "max_value": _("Type at most %(limit_value)s students."),
+        },
+        # Text, not number: a browser sends an empty value for letters typed in a number
+        # field, which would silently clear the limit instead of showing an error.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
 

@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +42,11 @@ class CohortBrief(models.Model):
 
 
 class OrganisationRanking(models.Model):
-    """An organisation's own order of the cohort's students (overrides the match scores)."""
+    """An organisation's own order of the cohort's students (overrides the match scores),
+    and how many of them it can host in total."""
+
+    # The most an organisation may type; cohorts have a few hundred students at most.
+    MAX_CAPACITY = 999
 
     cohort = models.ForeignKey("students.Cohort", on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(
@@ -49,6 +54,18 @@ class OrganisationRanking(models.Model):
     )
     # Student user ids, best first.
     student_ids = models.JSONField(default=list)
+    # A limit over all the organisation's briefs opened to the cohort; the allocation takes
+    # the smaller of it and the sum of their seats. None: their seats are the only limit.
+    capacity = models.PositiveSmallIntegerField(
+        _("students you can host from this cohort in total"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
+        help_text=_(
+            "Over all your projects opened to the cohort. Leave empty to host as many "
+            "students as your projects have seats."
+        ),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -106,6 +106,12 @@ def min_team_for(*, team_min: int, taken: int, capacity: int) -> int:
     return min(max(0, team_min - taken), capacity)
 
 
+def organisation_capacity_for(*, seats: int, limit: int | None) -> int:
+    """How many students of the cohort an organisation may take: the seats of its briefs
+    opened to the cohort, or fewer if it set a limit of its own (``OrganisationRanking``)."""
+    return seats if limit is None else min(seats, limit)
+
+
 def cohort_openings(
     *, cohort: Cohort, choices: Mapping[int, list[int]] | None = None
 ) -> list[Opening]:
@@ -282,8 +288,8 @@ def allocation_input(*, cohort: Cohort, min_teams: bool) -> dict[str, Any]:
       are already in.
     - Briefs: published ones opened to the cohort; capacity ``seats_for``; minimum team
       ``min_team_for`` when ``min_teams`` is asked for (welfare mode), else 0.
-    - Organisations: capacity = the sum of their opened briefs' capacities (the product has
-      no separate organisation limit: a brief's seats are what its organisation offers);
+    - Organisations: capacity = the sum of their opened briefs' capacities, or the limit
+      the organisation set for the cohort if smaller (``organisation_capacity_for``);
       ranking = ``merge_ranking`` of their saved order and the candidates' scores.
     - Scores: every (student, opened brief) pair, so a hand move to a brief the student did
       not list is scored too.
@@ -312,7 +318,7 @@ def allocation_input(*, cohort: Cohort, min_teams: bool) -> dict[str, Any]:
     scores = pair_scores(student_ids=student_ids, brief_ids=brief_ids)
 
     briefs = []
-    org_capacity: Counter[int] = Counter()
+    org_seats: Counter[int] = Counter()
     org_of: dict[int, int] = {}
     for o in openings:
         capacity = seats_for(team_max=o.brief.team_max, taken=o.taken, cohort_capacity=o.capacity)  # type: ignore[attr-defined]
@@ -322,7 +328,7 @@ def allocation_input(*, cohort: Cohort, min_teams: bool) -> dict[str, Any]:
             else 0
         )
         org_of[o.brief_id] = o.brief.organisation_id
-        org_capacity[o.brief.organisation_id] += capacity
+        org_seats[o.brief.organisation_id] += capacity
         briefs.append(
             {
                 "id": str(o.brief_id),
@@ -338,22 +344,23 @@ def allocation_input(*, cohort: Cohort, min_teams: bool) -> dict[str, Any]:
             org = org_of[bid]
             score = scores.get((sid, bid), 0.0)
             candidates[org][sid] = max(score, candidates[org].get(sid, 0.0))
-    stored = dict(
-        OrganisationRanking.objects.filter(
-            cohort=cohort, organisation_id__in=list(org_capacity)
-        ).values_list("organisation_id", "student_ids")
-    )
-    organisations = [
-        {
-            "id": str(org),
-            "capacity": capacity,
-            "ranking": [
-                str(sid)
-                for sid in merge_ranking(_ints(stored.get(org, [])), candidates.get(org, {}))
-            ],
-        }
-        for org, capacity in sorted(org_capacity.items())
-    ]
+    saved = {
+        org: (student_ids, limit)
+        for org, student_ids, limit in OrganisationRanking.objects.filter(
+            cohort=cohort, organisation_id__in=list(org_seats)
+        ).values_list("organisation_id", "student_ids", "capacity")
+    }
+    organisations = []
+    for org, seats in sorted(org_seats.items()):
+        order, limit = saved.get(org, ([], None))
+        ranking = merge_ranking(_ints(order), candidates.get(org, {}))
+        organisations.append(
+            {
+                "id": str(org),
+                "capacity": organisation_capacity_for(seats=seats, limit=limit),
+                "ranking": [str(sid) for sid in ranking],
+            }
+        )
     return {
         "students": [
             {"id": str(sid), "preferences": [str(bid) for bid in choices.get(sid, [])]}
@@ -746,6 +753,42 @@ def organisation_candidates(
         for sid in order
         if sid in users
     ]
+
+
+@dataclass(frozen=True)
+class OrganisationCapacity:
+    """How many students of the cohort an organisation can host."""
+
+    seats: int  # what its published briefs opened to the cohort offer (``seats_for``)
+    limit: int | None  # the total it set for the cohort, if any
+
+    @property
+    def capacity(self) -> int:
+        return organisation_capacity_for(seats=self.seats, limit=self.limit)
+
+
+def organisation_capacity(*, cohort: Cohort, organisation: Organisation) -> OrganisationCapacity:
+    """Its seats and its own limit for the cohort, as ``allocation_input`` reads them (two
+    queries)."""
+    from .applications import seats_taken_subquery
+
+    openings = (
+        CohortBrief.objects.filter(
+            cohort=cohort, brief__organisation=organisation, brief__state=BriefState.PUBLISHED
+        )
+        .annotate(taken=seats_taken_subquery("brief_id"))
+        .values_list("brief__team_max", "taken", "capacity")
+    )
+    seats = sum(
+        seats_for(team_max=team_max, taken=taken, cohort_capacity=capacity)
+        for team_max, taken, capacity in openings
+    )
+    limit = (
+        OrganisationRanking.objects.filter(cohort=cohort, organisation=organisation)
+        .values_list("capacity", flat=True)
+        .first()
+    )
+    return OrganisationCapacity(seats=seats, limit=limit)
 
 
 def organisation_cohorts(*, organisation: Organisation) -> QuerySet[Cohort]:

@@ -149,6 +149,51 @@ def organisation_ranking_move(
         return order
 
 
+def organisation_capacity_set(
+    *, cohort: Cohort, organisation: Organisation, capacity: int | None, acting_user: User
+) -> OrganisationRanking:
+    """Set how many students of the cohort the organisation can host in total (None: as
+    many as its briefs' seats). The next run uses it; a proposal already computed keeps the
+    capacities it was computed with."""
+    if capacity is not None and not 1 <= capacity <= OrganisationRanking.MAX_CAPACITY:
+        raise ValidationError(
+            _("Type a number of students between 1 and %(max)d, or leave it empty.")
+            % {"max": OrganisationRanking.MAX_CAPACITY},
+            code="capacity",
+        )
+    with transaction.atomic():
+        if not OrganisationMembership.objects.filter(
+            organisation=organisation, user=acting_user
+        ).exists():
+            raise PermissionDenied
+        Cohort.objects.select_for_update().filter(pk=cohort.pk).values_list("pk").first()
+        opened_to = selectors.organisation_cohorts(organisation=organisation)
+        if not opened_to.filter(pk=cohort.pk).exists():
+            raise PermissionDenied
+        if selectors.published_run(cohort=cohort) is not None:
+            raise ValidationError(
+                _("The allocation is published: your capacity can no longer change.")
+            )
+        ranking, created = OrganisationRanking.objects.get_or_create(
+            cohort=cohort,
+            organisation=organisation,
+            defaults={"capacity": capacity, "updated_by": acting_user},
+        )
+        if not created:
+            if ranking.capacity == capacity:
+                return ranking
+            ranking.capacity = capacity
+            ranking.updated_by = acting_user
+            ranking.save(update_fields=["capacity", "updated_by", "updated_at"])
+        audit_record(
+            actor=acting_user,
+            action="organisation_ranking.capacity",
+            target=cohort,
+            data={"organisation": organisation.pk, "capacity": capacity},
+        )
+        return ranking
+
+
 # --- Runs -------------------------------------------------------------------------------
 
 

@@ -25,7 +25,7 @@ from organisations.models import Brief, Organisation
 from students.models import Cohort
 
 from ..allocation import InstanceError
-from ..forms.allocations import MoveForm, OpenBriefForm, RunForm
+from ..forms.allocations import MoveForm, OpenBriefForm, OrganisationCapacityForm, RunForm
 from ..models import AllocationRun, CohortBrief
 from ..selectors import allocations as selectors
 from ..services import allocations as services
@@ -274,9 +274,38 @@ def student_allocation(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def organisation_ranking(
     request: AuthenticatedHttpRequest, pk: int, organisation_pk: int
 ) -> HttpResponse:
+    """The organisation's candidates to reorder (moves post to their own address) and how
+    many students it can host in total (posted here); its teams after publication."""
     organisation, cohort = _organisation_and_cohort(request, pk, organisation_pk)
     published = selectors.published_run(cohort=cohort)
+    here = reverse("matching:organisation_ranking", args=[cohort.pk, organisation.pk])
+    capacity_form = None
+    if request.method == "POST":
+        if published:
+            messages.error(
+                request, _("The allocation is published: your capacity can no longer change.")
+            )
+            return redirect(here)
+        capacity_form = OrganisationCapacityForm(request.POST)
+        if capacity_form.is_valid():
+            try:
+                services.organisation_capacity_set(
+                    cohort=cohort,
+                    organisation=organisation,
+                    capacity=capacity_form.cleaned_data["capacity"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                capacity_form.add_error("capacity", error)
+            else:
+                messages.success(request, _("Your capacity for the cohort is saved."))
+                return redirect(here)
     briefs = selectors.organisation_openings(cohort=cohort, organisation=organisation)
+    capacity = None
+    if not published:
+        capacity = selectors.organisation_capacity(cohort=cohort, organisation=organisation)
+        if capacity_form is None:
+            capacity_form = OrganisationCapacityForm(initial={"capacity": capacity.limit})
     return render(
         request,
         "matching/allocations/organisation.html",
@@ -285,6 +314,8 @@ def organisation_ranking(
             "organisation": organisation,
             "briefs": briefs,
             "published": published,
+            "capacity": capacity,
+            "capacity_form": capacity_form,
             "teams": selectors.published_teams(run=published, organisation=organisation)
             if published
             else [],
@@ -295,6 +326,7 @@ def organisation_ranking(
                 cohort=cohort, organisation=organisation, briefs=briefs
             ),
         },
+        status=400 if capacity_form is not None and capacity_form.errors else 200,
     )
 
 

@@ -117,7 +117,9 @@ POLICIES.update(
         "matching:allocation_publish": _staff_post(_run_kwargs),
         # The students of the cohort only; never the school's staff (they have their page).
         "matching:student_allocation": Policy({**_404, "student_a": 200}, kwargs=_cohort_kwargs),
-        # Members of an organisation whose brief is opened to the cohort.
+        # Members of an organisation whose brief is opened to the cohort. The page also
+        # takes a POST (the organisation's capacity for the cohort), checked for every role
+        # by test_only_the_organisation_members_may_post_its_capacity (tests/matching).
         "matching:organisation_ranking": Policy(
             {**_404, "owner_a": 200, "member_a": 200}, kwargs=_ranking_kwargs
         ),

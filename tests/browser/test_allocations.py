@@ -1,7 +1,8 @@
 """The cohort allocation in Chromium, on the demo cohort of 40 students (French, axe on
 every page): a student reorders their choices by keyboard; an organisation orders its
-candidates; staff compute an allocation, move one student, publish; the student sees their
-placement; another school's staff see nothing of it."""
+candidates and says how many students it can host; staff compute an allocation, move one
+student, publish; the student sees their placement; another school's staff see nothing of
+it."""
 
 import importlib
 import re
@@ -13,7 +14,8 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from humanitech.demo import DemoContext
 from humanitech.management.commands.seed_demo import SEEDERS
-from matching.models import AllocationRun, SavedBrief, TeamMember
+from matching.models import AllocationRun, OrganisationRanking, SavedBrief, TeamMember
+from matching.selectors.allocations import organisation_capacity
 from notifications.models import Notification
 from students.models import Enrolment
 
@@ -74,6 +76,28 @@ def test_staff_allocate_the_demo_cohort_move_one_student_and_publish(
     page.get_by_role("button", name=f"Descendre : {names[0]}").click()
     expect(page.locator(".ranked-item .ranked-title").nth(1)).to_have_text(names[0])
     expect(page.get_by_role("button", name=f"Descendre : {names[0]}")).to_be_focused()
+
+    # It says how many students it can host in total: a wrong number is refused beside the
+    # field, and nothing is saved.
+    organisation = ctx.objects["organisation_a"]
+    capacity = page.get_by_label("Étudiants que vous pouvez accueillir de cette promotion")
+    capacity.fill("0")
+    page.get_by_role("button", name="Enregistrer ce nombre").click()
+    expect(page.locator("#id_capacity_error")).to_have_text(
+        "Accueillez au moins un étudiant, ou laissez le champ vide."
+    )
+    expect(capacity).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+    assert not OrganisationRanking.objects.filter(capacity__isnull=False).exists()
+    seats = organisation_capacity(cohort=cohort, organisation=organisation).seats
+    capacity.fill(str(seats))  # all its seats: the allocation below stays the same
+    page.get_by_role("button", name="Enregistrer ce nombre").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "Votre capacité d'accueil pour la promotion est enregistrée."
+    )
+    assert OrganisationRanking.objects.get(cohort=cohort, organisation=organisation).capacity == (
+        seats
+    )
     page.context.clear_cookies()
 
     # Staff compute the allocation from the cohort's page.

@@ -5,10 +5,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
-from matching.allocation import blocking_pairs, parse_instance
+from matching.allocation import allocate, blocking_pairs, parse_instance
 from matching.models import AllocationRun, CohortBrief, OrganisationRanking, TeamMember
 from matching.selectors import allocations as selectors
-from matching.selectors.allocations import merge_ranking, min_team_for, seats_for
+from matching.selectors.allocations import (
+    OrganisationCapacity,
+    merge_ranking,
+    min_team_for,
+    organisation_capacity_for,
+    seats_for,
+)
 from matching.services import allocations as services
 from notifications.models import Notification
 from organisations.models import OrganisationMembership
@@ -47,6 +53,9 @@ def test_seats_and_minimums():
     assert min_team_for(team_min=3, taken=1, capacity=4) == 2
     assert min_team_for(team_min=3, taken=0, capacity=2) == 2
     assert min_team_for(team_min=2, taken=3, capacity=1) == 0
+    assert organisation_capacity_for(seats=7, limit=None) == 7
+    assert organisation_capacity_for(seats=7, limit=3) == 3
+    assert organisation_capacity_for(seats=7, limit=9) == 7
 
 
 # --- The engine's input from the database -------------------------------------------------
@@ -160,6 +169,109 @@ def test_an_organisation_order_is_what_the_engine_reads(cast, setup):
             direction="down",
             acting_user=cast.owner_b,
         )
+
+
+# --- An organisation's capacity for the cohort ---------------------------------------------
+
+
+def _organisation_capacity_in_input(cohort, organisation):
+    data = selectors.allocation_input(cohort=cohort, min_teams=False)
+    return data, next(
+        o["capacity"] for o in data["organisations"] if o["id"] == str(organisation.pk)
+    )
+
+
+@pytest.mark.django_db
+def test_an_organisation_capacity_caps_what_the_engine_gives_it(cast, setup):
+    cohort, students, (a1, a2, b1) = setup
+    for student in students:
+        rank(student, [a1, a2, b1])  # everyone would rather work with A
+    of_a = {str(a1.pk), str(a2.pk)}
+    data, capacity = _organisation_capacity_in_input(cohort, cast.org_a)
+    assert capacity == 5  # no limit of its own: a1's 3 seats and a2's 2
+    assert (
+        sum(b in of_a for b in allocate(parse_instance(data), "stable").assignment_by_id.values())
+        == 5
+    )
+
+    services.organisation_capacity_set(
+        cohort=cohort, organisation=cast.org_a, capacity=2, acting_user=cast.member_a
+    )
+    assert selectors.organisation_capacity(
+        cohort=cohort, organisation=cast.org_a
+    ) == OrganisationCapacity(seats=5, limit=2)
+    data, capacity = _organisation_capacity_in_input(cohort, cast.org_a)
+    assert capacity == 2
+    instance = parse_instance(data)
+    for mode in ("stable", "welfare"):
+        assignment = allocate(instance, mode).assignment_by_id
+        assert sum(b in of_a for b in assignment.values()) == 2, mode
+        assert sum(b == str(b1.pk) for b in assignment.values()) == 4, mode
+
+    # A limit above the seats changes nothing, and an empty one lifts it.
+    services.organisation_capacity_set(
+        cohort=cohort, organisation=cast.org_a, capacity=9, acting_user=cast.owner_a
+    )
+    assert _organisation_capacity_in_input(cohort, cast.org_a)[1] == 5
+    services.organisation_capacity_set(
+        cohort=cohort, organisation=cast.org_a, capacity=None, acting_user=cast.owner_a
+    )
+    assert _organisation_capacity_in_input(cohort, cast.org_a)[1] == 5
+
+
+@pytest.mark.django_db
+def test_an_organisation_capacity_and_its_order_live_side_by_side(cast, setup):
+    cohort, students, (a1, _a2, _b1) = setup
+    for student in students:
+        rank(student, [a1])
+    order = services.organisation_ranking_move(
+        cohort=cohort,
+        organisation=cast.org_a,
+        student_id=students[0].pk,
+        direction="down",
+        acting_user=cast.member_a,
+    )
+    services.organisation_capacity_set(
+        cohort=cohort, organisation=cast.org_a, capacity=3, acting_user=cast.member_a
+    )
+    services.organisation_capacity_set(  # the same again: nothing to record
+        cohort=cohort, organisation=cast.org_a, capacity=3, acting_user=cast.member_a
+    )
+    services.organisation_ranking_move(
+        cohort=cohort,
+        organisation=cast.org_a,
+        student_id=order[-1],
+        direction="up",
+        acting_user=cast.member_a,
+    )
+    saved = OrganisationRanking.objects.get(cohort=cohort, organisation=cast.org_a)
+    assert saved.capacity == 3 and len(saved.student_ids) == 6
+    events = AuditEvent.objects.filter(action="organisation_ranking.capacity")
+    assert [(e.actor, e.data) for e in events] == [
+        (cast.member_a, {"organisation": cast.org_a.pk, "capacity": 3})
+    ]
+
+
+@pytest.mark.django_db
+def test_organisation_capacity_refusals(cast, setup):
+    cohort, _students, _briefs = setup
+    with pytest.raises(PermissionDenied):  # not a member of A
+        services.organisation_capacity_set(
+            cohort=cohort, organisation=cast.org_a, capacity=2, acting_user=cast.owner_b
+        )
+    with pytest.raises(PermissionDenied):  # no brief of A opened to that cohort
+        services.organisation_capacity_set(
+            cohort=allocation_cohort(cast.school_a, name="Autre"),
+            organisation=cast.org_a,
+            capacity=2,
+            acting_user=cast.owner_a,
+        )
+    for bad in (0, -1, OrganisationRanking.MAX_CAPACITY + 1):
+        with pytest.raises(ValidationError):
+            services.organisation_capacity_set(
+                cohort=cohort, organisation=cast.org_a, capacity=bad, acting_user=cast.owner_a
+            )
+    assert not OrganisationRanking.objects.exists()
 
 
 # --- Opening briefs -----------------------------------------------------------------------
@@ -523,5 +635,9 @@ def test_organisation_ranking_is_closed_after_publication(cast, proposed):
             student_id=students[0].pk,
             direction="up",
             acting_user=cast.owner_a,
+        )
+    with pytest.raises(ValidationError):
+        services.organisation_capacity_set(
+            cohort=run.cohort, organisation=cast.org_a, capacity=2, acting_user=cast.owner_a
         )
     assert not OrganisationRanking.objects.exists()

@@ -1,11 +1,15 @@
 """Pages of the cohort allocation: staff, students and organisations; constant queries;
 nothing of a proposal outside the school before publication."""
 
+import html
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
-from matching.models import AllocationRun, TeamMember
+from matching.models import AllocationRun, OrganisationRanking, TeamMember
 from matching.services import allocations as services
+from tests.cast import ROLES
 
 from .allocation_fixtures import (
     allocation_cohort,
@@ -81,7 +85,7 @@ def test_staff_and_choices_pages_constant_queries(
         response = student.get(reverse("matching:student_allocation", args=[cohort.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('class="ranked-item"') == 3
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(23):  # 2 for the organisation's seats and limit
         response = owner.get(
             reverse("matching:organisation_ranking", args=[cohort.pk, cast.org_a.pk])
         )
@@ -219,3 +223,69 @@ def test_ways_in_from_other_pages(cast, client_for):
         reverse("matching:favourites")
         in client_for(users[0]).get(reverse("dashboard")).content.decode()
     )
+
+
+# --- An organisation's capacity for the cohort ---------------------------------------------
+
+
+def _text(response):
+    """The page with its entities decoded (Django escapes the apostrophes of French)."""
+    return html.unescape(response.content.decode())
+
+
+def test_an_organisation_sets_its_capacity_on_its_ranking_page(cast, client_for):
+    cohort, _users, _briefs = _cohort_with_choices(cast, students=4)
+    url = reverse("matching:organisation_ranking", args=[cohort.pk, cast.org_a.pk])
+    member = client_for(cast.member_a)
+    page = _text(member.get(url))
+    assert '<label class="field-label" for="id_capacity">' in page
+    assert "Vos missions ouvertes à la promotion offrent 8 places." in page
+
+    for typed, error in [
+        ("0", "Accueillez au moins un étudiant, ou laissez le champ vide."),
+        ("-2", "Accueillez au moins un étudiant, ou laissez le champ vide."),
+        ("deux", "Tapez un nombre entier d'étudiants."),
+        ("2,5", "Tapez un nombre entier d'étudiants."),
+        ("1000", "Tapez au plus 999 étudiants."),
+    ]:
+        response = member.post(url, {"capacity": typed})
+        assert response.status_code == 400, typed
+        body = _text(response)
+        # The error sits in the field's group, between its label and its input.
+        field = body[body.index('for="id_capacity"') : body.index('name="capacity"')]
+        assert error in field, typed
+        assert 'aria-invalid="true"' in body
+        assert f'value="{typed}"' in body  # what they typed stays, to correct it
+    assert not OrganisationRanking.objects.exists()
+
+    response = member.post(url, {"capacity": " 3 "})
+    assert response.status_code == 302 and response["Location"] == url
+    assert OrganisationRanking.objects.get(cohort=cohort, organisation=cast.org_a).capacity == 3
+    page = _text(member.get(url))
+    assert "Votre capacité d'accueil pour la promotion est enregistrée." in page
+    assert 'value="3"' in page
+    assert "La répartition place au plus 3 étudiants sur vos missions." in page
+    member.post(url, {"capacity": ""})
+    assert OrganisationRanking.objects.get(cohort=cohort, organisation=cast.org_a).capacity is None
+
+
+def test_only_the_organisation_members_may_post_its_capacity(cast, client_for):
+    # Organisation B's briefs are opened to the cohort too: owner_b has a page of its own.
+    cohort, _users, _briefs = _cohort_with_choices(cast, students=2)
+    url = reverse("matching:organisation_ranking", args=[cohort.pk, cast.org_a.pk])
+    outcomes = {}
+    for role in ROLES:
+        response = client_for(cast.user(role)).post(url, {"capacity": "2"})
+        location = response.get("Location", "")
+        outcomes[role] = (
+            "login"
+            if location.startswith(reverse(settings.LOGIN_URL))
+            else (location or response.status_code)
+        )
+    assert outcomes == {
+        **dict.fromkeys(ROLES, 404),
+        "anonymous": "login",
+        "owner_a": url,
+        "member_a": url,
+    }
+    assert OrganisationRanking.objects.get().organisation == cast.org_a
