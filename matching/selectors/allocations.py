@@ -454,6 +454,27 @@ class Team:
 
 
 @dataclass
+class OrganisationLoad:
+    """The students an organisation gets in a proposal, against what the engine allowed it
+    (``organisation_capacity_for``: its briefs' seats, or its own smaller limit)."""
+
+    organisation: Organisation
+    capacity: int
+    seats: int  # its briefs' seats in the run
+    size: int = 0
+
+    @property
+    def limited(self) -> bool:
+        """It set a limit below its seats. Without one, going over it means a team is
+        over its seats, which the page already says."""
+        return self.capacity < self.seats
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.limited and self.size > self.capacity
+
+
+@dataclass
 class BlockingPair:
     student: User
     brief: Brief
@@ -467,6 +488,7 @@ class Proposal:
     instance: AllocationInstance
     evaluation: Evaluation
     teams: list[Team]
+    organisations: dict[int, OrganisationLoad]
     unplaced: list[StudentRow]
     rows: dict[int, StudentRow]
     briefs: dict[int, Brief]
@@ -493,6 +515,13 @@ class Proposal:
     @property
     def over_capacity(self) -> list[Team]:
         return [team for team in self.teams if team.over_capacity]
+
+    @property
+    def organisations_over_capacity(self) -> list[OrganisationLoad]:
+        return sorted(
+            (load for load in self.organisations.values() if load.over_capacity),
+            key=lambda load: (load.organisation.name, load.organisation.pk),
+        )
 
     @property
     def gap_percent(self) -> float | None:
@@ -582,6 +611,7 @@ def allocation_proposal(*, run: AllocationRun) -> Proposal:
             key=lambda r: (r.rank or MAX_CHOICES + 1, r.student.last_name, r.student.pk)
         )
     unplaced.sort(key=lambda r: (r.student.last_name, r.student.first_name, r.student.pk))
+    organisations = _organisation_loads(instance, teams.values())
     blocking = [
         BlockingPair(student=users[int(sid)], brief=briefs[int(bid)])
         for sid, bid in evaluation.blocking_pairs
@@ -597,6 +627,7 @@ def allocation_proposal(*, run: AllocationRun) -> Proposal:
         instance=instance,
         evaluation=evaluation,
         teams=sorted(teams.values(), key=lambda t: (t.brief.title, t.brief.pk)),
+        organisations=organisations,
         unplaced=unplaced,
         rows=rows,
         briefs=briefs,
@@ -604,6 +635,34 @@ def allocation_proposal(*, run: AllocationRun) -> Proposal:
         blocking=blocking,
         enrolled_since=enrolled_since,
     )
+
+
+def _organisation_loads(
+    instance: AllocationInstance, teams: Iterable[Team]
+) -> dict[int, OrganisationLoad]:
+    """Each organisation of the run with a brief still there, by pk."""
+    seats: Counter[int] = Counter()
+    for b, o in enumerate(instance.brief_organisation_list):
+        seats[o] += instance.brief_capacity_list[b]
+    loads: dict[int, OrganisationLoad] = {}
+    for team in teams:
+        o = instance.brief_organisation_list[instance.brief_index[str(team.brief.pk)]]
+        load = loads.setdefault(
+            int(instance.organisation_ids[o]),
+            OrganisationLoad(
+                organisation=team.brief.organisation,
+                capacity=instance.organisation_capacity_list[o],
+                seats=seats[o],
+            ),
+        )
+        load.size += team.size
+    return loads
+
+
+def _organisation_of(instance: AllocationInstance, brief_id: int) -> int:
+    """The pk of a brief's organisation in the run."""
+    o = instance.brief_organisation_list[instance.brief_index[str(brief_id)]]
+    return int(instance.organisation_ids[o])
 
 
 @dataclass
@@ -618,6 +677,8 @@ class MoveEffect:
     rank_after: int | None
     target_team: Team | None
     source_team: Team | None
+    target_organisation: OrganisationLoad | None
+    joins_organisation: bool  # the student comes from outside the target's organisation
     new_blocking: list[BlockingPair]
     resolved_blocking: int
 
@@ -652,6 +713,18 @@ class MoveEffect:
         return self.target_team is not None and self.target_size_after > self.target_team.capacity
 
     @property
+    def organisation_size_after(self) -> int:
+        load = self.target_organisation
+        return (load.size + (1 if self.joins_organisation else 0)) if load else 0
+
+    @property
+    def target_organisation_over_capacity(self) -> bool:
+        """The move takes the organisation over the limit it set (staff may still publish:
+        it is the organisation's word, not a team's seats)."""
+        load = self.target_organisation
+        return load is not None and load.limited and self.organisation_size_after > load.capacity
+
+    @property
     def source_under_minimum(self) -> bool:
         return (
             self.source_team is not None and 0 < self.source_size_after < self.source_team.min_team
@@ -678,6 +751,10 @@ def move_effect(*, proposal: Proposal, student_id: int, brief_id: int | None) ->
         if int(s) in users and int(b) in proposal.briefs
     ]
     teams = {team.brief.pk: team for team in proposal.teams}
+    target_org = _organisation_of(proposal.instance, brief_id) if brief_id is not None else None
+    source_org = (
+        _organisation_of(proposal.instance, row.brief_id) if row.brief_id is not None else None
+    )
     return MoveEffect(
         row=row,
         target=target,
@@ -687,6 +764,8 @@ def move_effect(*, proposal: Proposal, student_id: int, brief_id: int | None) ->
         rank_after=after.ranks.get(sid),
         target_team=teams.get(brief_id) if brief_id is not None else None,
         source_team=teams.get(row.brief_id) if row.brief_id is not None else None,
+        target_organisation=None if target_org is None else proposal.organisations.get(target_org),
+        joins_organisation=target_org is not None and target_org != source_org,
         new_blocking=new_blocking,
         resolved_blocking=len(before_pairs - after_pairs),
     )

@@ -504,6 +504,45 @@ def test_move_shows_its_effect_then_applies(cast, proposed):
 
 
 @pytest.mark.django_db
+def test_a_move_over_an_organisation_capacity_is_shown_not_refused(
+    cast, setup, django_capture_on_commit_callbacks
+):
+    cohort, students, (a1, a2, b1) = setup
+    for student in students:
+        rank(student, [a1, a2, b1])
+    services.organisation_capacity_set(
+        cohort=cohort, organisation=cast.org_a, capacity=2, acting_user=cast.member_a
+    )
+    run = _start(cohort, cast.staff_a, django_capture_on_commit_callbacks)
+    proposal = selectors.allocation_proposal(run=run)
+    load = proposal.organisations[cast.org_a.pk]
+    assert (load.size, load.capacity, load.seats, load.limited) == (2, 2, 5, True)
+    assert not proposal.organisations[cast.org_b.pk].limited
+    assert proposal.organisations_over_capacity == []
+
+    # Within the organisation, a move changes nothing to its count.
+    on_a1 = next(s for s in students if run.assignment[str(s.pk)] == str(a1.pk))
+    effect = selectors.move_effect(proposal=proposal, student_id=on_a1.pk, brief_id=a2.pk)
+    assert not effect.joins_organisation and not effect.target_organisation_over_capacity
+    # From another organisation's brief, it takes A over the limit it set (not a2's seats).
+    on_b1 = next(s for s in students if run.assignment[str(s.pk)] == str(b1.pk))
+    effect = selectors.move_effect(proposal=proposal, student_id=on_b1.pk, brief_id=a2.pk)
+    assert effect.joins_organisation and effect.organisation_size_after == 3
+    assert effect.target_organisation_over_capacity and not effect.target_over_capacity
+
+    services.allocation_move(run=run, student_id=on_b1.pk, brief_id=a2.pk, acting_user=cast.staff_a)
+    run.refresh_from_db()
+    proposal = selectors.allocation_proposal(run=run)
+    assert [(o.organisation, o.size, o.capacity) for o in proposal.organisations_over_capacity] == [
+        (cast.org_a, 3, 2)
+    ]
+    assert proposal.over_capacity == []  # every team within its seats
+    # The limit is the organisation's word, shown to staff: they may still publish.
+    members = services.allocation_publish(run=run, acting_user=cast.staff_a)
+    assert sum(m.brief_id in (a1.pk, a2.pk) for m in members) == 3
+
+
+@pytest.mark.django_db
 def test_move_refusals(cast, proposed):
     run, students, (a1, _a2, _b1) = proposed
     stranger = UserFactory.create()

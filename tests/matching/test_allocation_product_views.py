@@ -289,3 +289,34 @@ def test_only_the_organisation_members_may_post_its_capacity(cast, client_for):
         "member_a": url,
     }
     assert OrganisationRanking.objects.get().organisation == cast.org_a
+
+
+def test_the_proposal_warns_when_a_move_takes_an_organisation_over_its_capacity(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    cohort, users, briefs = _cohort_with_choices(cast, students=8)
+    services.organisation_capacity_set(
+        cohort=cohort, organisation=cast.org_a, capacity=2, acting_user=cast.member_a
+    )
+    run = _run(cohort, cast.staff_a, django_capture_on_commit_callbacks)
+    of_a = {str(b.pk) for b in briefs if b.organisation_id == cast.org_a.pk}
+    assert sum(b in of_a for b in run.assignment.values()) == 2
+    mover = next(u for u in users if run.assignment[str(u.pk)] not in of_a)
+    target = next(b for b in briefs if str(b.pk) in of_a)
+    staff = client_for(cast.staff_a)
+    proposal_url = reverse("matching:allocation_run", args=[cohort.pk, run.pk])
+    warning = "Organisations au-delà du nombre d'étudiants qu'elles peuvent accueillir"
+    assert warning not in _text(staff.get(proposal_url))
+
+    move = reverse("matching:allocation_move", args=[cohort.pk, run.pk])
+    preview = _text(staff.get(move, {"student": mover.pk, "brief": target.pk}))
+    assert (
+        f"{cast.org_a.name} accueillera 3 étudiants de la promotion, pour 2 qu'elle dit pouvoir"
+        in preview
+    )
+    assert '<li class="effect-warning">' + cast.org_a.name in preview
+    staff.post(move, {"student": mover.pk, "brief": target.pk})
+    page = _text(staff.get(proposal_url))
+    assert warning in page
+    assert f"{cast.org_a.name} : 3 étudiants, pour 2 qu'elle dit pouvoir accueillir" in page
+    assert "Publier la répartition" in page  # publishing stays possible
