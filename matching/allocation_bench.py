@@ -31,13 +31,15 @@ MIN_TEAM_TIME_LIMIT_S = 20.0
 
 # Runs in the child. Pairs that can never be matched (a brief or organisation of capacity 0)
 # are dropped first: they change nothing in SPA, and the library fails on empty lists.
+# Without arguments it reads a JSON list of instances and writes a list of results; with
+# --lines it answers one instance per line, for as long as its stdin stays open.
 _LIBRARY_SCRIPT = r"""
 import json, sys, time
 from matching.games import StudentAllocation
 
 sys.setrecursionlimit(1_000_000)  # the library deep-copies its linked players
-out = []
-for inst in json.load(sys.stdin):
+
+def solve(inst):
     org_cap = {o["id"]: o["capacity"] for o in inst["organisations"]}
     usable = {
         b["id"]: b for b in inst["briefs"] if b["capacity"] > 0 and org_cap[b["organisation"]] > 0
@@ -69,9 +71,22 @@ for inst in json.load(sys.stdin):
     for project, students in result.items():
         for student in students:
             assignment[student.name] = project.name
-    out.append({"assignment": assignment, "create_solve_ms": elapsed_ms})
-json.dump(out, sys.stdout)
+    return {"assignment": assignment, "create_solve_ms": elapsed_ms}
+
+if "--lines" in sys.argv:
+    for line in sys.stdin:
+        try:
+            answer = solve(json.loads(line))
+        except Exception as error:
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(answer), flush=True)
+else:
+    json.dump([solve(inst) for inst in json.load(sys.stdin)], sys.stdout)
 """
+
+
+def _library_command(*args: str) -> list[str]:
+    return [sys.executable, "-I", "-W", "ignore", "-c", _LIBRARY_SCRIPT, *args]
 
 
 def run_matching_library(
@@ -82,7 +97,7 @@ def run_matching_library(
     brief id or None}) and ``create_solve_ms`` (the library's create + solve only)."""
     with tempfile.TemporaryDirectory() as outside:
         done = subprocess.run(  # noqa: S603 - our own interpreter and script
-            [sys.executable, "-I", "-W", "ignore", "-c", _LIBRARY_SCRIPT],
+            _library_command(),
             input=json.dumps(list(instances)),
             capture_output=True,
             text=True,
@@ -94,6 +109,52 @@ def run_matching_library(
         raise RuntimeError(f"the matching library failed: {done.stderr.strip()[-2000:]}")
     results: list[dict[str, Any]] = json.loads(done.stdout)
     return results
+
+
+class MatchingLibrary:
+    """The library in a child process that stays open, solving one instance at a time, as
+    :func:`run_matching_library` does: for tests that check many small instances one by one
+    (hypothesis examples), where starting a process for each would cost ~50 ms.
+
+        with MatchingLibrary() as library:
+            library.solve(instance)["assignment"]
+    """
+
+    def __enter__(self) -> MatchingLibrary:
+        self._outside = tempfile.TemporaryDirectory()
+        self._child = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+            _library_command("--lines"),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=self._outside.name,
+        )
+        return self
+
+    def solve(self, instance: Mapping[str, Any]) -> dict[str, Any]:
+        child = self._child
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(json.dumps(instance) + "\n")
+        child.stdin.flush()
+        line = child.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the matching library exited (status {child.wait()})")
+        answer: dict[str, Any] = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"the matching library failed: {answer['error']}")
+        return answer
+
+    def __exit__(self, *exc_info: object) -> None:
+        assert self._child.stdin is not None and self._child.stdout is not None
+        self._child.stdin.close()
+        try:
+            self._child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._child.kill()
+            self._child.wait()
+        self._child.stdout.close()
+        self._outside.cleanup()
 
 
 def random_instance(n_students: int, *, seed: int, min_team: bool = False) -> dict[str, Any]:
