@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -32,7 +32,7 @@ from matching.allocation import (
     evaluate,
     parse_instance,
 )
-from matching.allocation_bench import random_instance, run_matching_library
+from matching.allocation_bench import MatchingLibrary, random_instance, run_matching_library
 
 Data = dict[str, Any]
 Assignment = Mapping[str, str | None]
@@ -54,20 +54,31 @@ def instances(
     *,
     max_students: int = 8,
     max_briefs: int = 5,
+    min_prefs: int = 0,
     max_prefs: int = 5,
+    max_orgs: int = 3,
     min_capacity: int = 0,
+    max_capacity: int = 3,
+    max_org_capacity: int | None = 5,
     min_team: bool = False,
 ) -> Data:
-    n_orgs = draw(st.integers(1, 3))
+    """Valid instances: every organisation ranks every student (so everyone who lists one
+    of its briefs), and scores cover the listed pairs. With ``max_org_capacity=None``, an
+    organisation takes at most one more than its briefs' seats, so its capacity binds about
+    as often as theirs."""
+    n_orgs = draw(st.integers(1, max_orgs))
     n_briefs = draw(st.integers(1, max_briefs))
     n_students = draw(st.integers(0, max_students))
     briefs = []
+    seats = [0] * n_orgs  # each organisation's briefs' capacities
     for b in range(n_briefs):
-        capacity = draw(st.integers(min_capacity, 3))
+        capacity = draw(st.integers(min_capacity, max_capacity))
+        org = draw(st.integers(0, n_orgs - 1))
+        seats[org] += capacity
         briefs.append(
             {
                 "id": f"b{b}",
-                "organisation": f"o{draw(st.integers(0, n_orgs - 1))}",
+                "organisation": f"o{org}",
                 "capacity": capacity,
                 "min_team": draw(st.integers(0, capacity)) if min_team else 0,
             }
@@ -78,7 +89,12 @@ def instances(
             "preferences": [
                 f"b{b}"
                 for b in draw(
-                    st.lists(st.integers(0, n_briefs - 1), unique=True, max_size=max_prefs)
+                    st.lists(
+                        st.integers(0, n_briefs - 1),
+                        unique=True,
+                        min_size=min(min_prefs, n_briefs),
+                        max_size=max_prefs,
+                    )
                 )
             ],
         }
@@ -88,7 +104,11 @@ def instances(
     organisations = [
         {
             "id": f"o{o}",
-            "capacity": draw(st.integers(min_capacity, 5)),
+            "capacity": draw(st.integers(min_capacity, max_org_capacity))
+            if max_org_capacity is not None
+            # Counted down from one above its seats: shrinks towards a capacity that
+            # does not bind, the simpler case.
+            else seats[o] + 1 - draw(st.integers(0, seats[o] + 1 - min_capacity)),
             "ranking": draw(st.permutations(everyone)),
         }
         for o in range(n_orgs)
@@ -102,40 +122,12 @@ def instances(
     }
 
 
-def seeded_instance(rng: random.Random, *, max_students: int = 30) -> Data:
-    """Like ``instances`` but from a plain RNG, to send many at once to the library. About
-    as many seats as students, so that capacities bind but do not empty the problem."""
-    n_students = rng.randint(1, max_students)
-    n_orgs = rng.randint(1, 5)
-    n_briefs = rng.randint(1, max(1, n_students // 2))
-    everyone = [f"s{s}" for s in range(n_students)]
-    return {
-        "students": [
-            {
-                "id": sid,
-                "preferences": [
-                    f"b{b}" for b in rng.sample(range(n_briefs), rng.randint(0, min(5, n_briefs)))
-                ],
-            }
-            for sid in everyone
-        ],
-        "briefs": [
-            {
-                "id": f"b{b}",
-                "organisation": f"o{rng.randrange(n_orgs)}",
-                "capacity": rng.randint(0, 4),
-            }
-            for b in range(n_briefs)
-        ],
-        "organisations": [
-            {
-                "id": f"o{o}",
-                "capacity": rng.randint(0, 2 * n_students // n_orgs + 1),
-                "ranking": rng.sample(everyone, n_students),
-            }
-            for o in range(n_orgs)
-        ],
-    }
+#: Up to 30 students, 12 briefs and 5 organisations, each student listing 1 to 5 briefs, and
+#: organisations' capacities near their briefs' seats: large enough for chains of rejections
+#: across briefs and organisations, small enough to shrink to a readable counter-example.
+COHORTS = instances(
+    max_students=30, max_briefs=12, min_prefs=1, max_orgs=5, max_capacity=4, max_org_capacity=None
+)
 
 
 # --- Oracles ------------------------------------------------------------------------------
@@ -249,11 +241,15 @@ class Spa:
             via = [-1] * len(nodes)
             dist[0] = 0
             for _ in nodes:
+                relaxed = False
                 for u in range(len(nodes)):
                     for a in graph[u]:
                         if cap[a] > 0 and dist[u] + cost[a] < dist[to[a]]:
                             dist[to[a]] = dist[u] + cost[a]
                             via[to[a]] = a
+                            relaxed = True
+                if not relaxed:
+                    break
             sink = index["sink"]
             if dist[sink] >= 0:
                 return total
@@ -292,11 +288,25 @@ def test_stable_respects_capacities_and_has_no_blocking_pair(data: Data) -> None
         assert reason == ("all_choices_full" if spa.prefs[s] else "no_preferences")
 
 
-def test_stable_equals_the_matching_library() -> None:
+@pytest.fixture(scope="module")
+def matching_library() -> Iterator[MatchingLibrary]:
+    """The PyPI library in one child process for the whole module (ours is also called
+    ``matching``)."""
+    with MatchingLibrary() as library:
+        yield library
+
+
+@settings(SETTINGS, max_examples=200)
+@given(data=COHORTS)
+def test_stable_equals_the_matching_library(matching_library: MatchingLibrary, data: Data) -> None:
     """The student-optimal stable matching is unique: it must be the library's, exactly."""
-    rng = random.Random(7)
-    batch = [seeded_instance(rng) for _ in range(600)]
-    batch += [random_instance(n, seed=n) for n in (200, 500, 2000)]
+    ours = allocate(parse_instance(data), "stable").assignment_by_id
+    assert ours == matching_library.solve(data)["assignment"]
+
+
+def test_stable_equals_the_matching_library_on_cohorts_shaped_like_ours() -> None:
+    """Larger cohorts, with the popularity skew and capacities of the benchmark."""
+    batch = [random_instance(n, seed=n) for n in (200, 500, 2000)]
     library = run_matching_library(batch, timeout=120)
     for data, theirs in zip(batch, library, strict=True):
         ours = allocate(parse_instance(data), "stable").assignment_by_id
@@ -363,15 +373,14 @@ def test_welfare_with_minimum_teams_equals_brute_force(data: Data) -> None:
     assert result.optimality_gap == 0.0
 
 
-def test_welfare_equals_min_cost_flow() -> None:
-    rng = random.Random(11)
-    for _ in range(40):
-        data = seeded_instance(rng, max_students=40)
-        data["scores"] = {
-            s["id"]: {b: rng.randint(0, 100) for b in s["preferences"]} for s in data["students"]
-        }
-        result = allocate(parse_instance(data), "welfare")
-        assert result.evaluation.total_score == Spa(data).min_cost_flow_best()
+@settings(SETTINGS, max_examples=100)
+@given(COHORTS)  # beyond what the brute force can enumerate
+def test_welfare_equals_min_cost_flow(data: Data) -> None:
+    spa = Spa(data)
+    result = allocate(parse_instance(data), "welfare")
+    check_capacities(spa, result.assignment_by_id)
+    assert result.evaluation.total_score == spa.min_cost_flow_best()
+    assert result.optimality_gap == 0.0
 
 
 def test_welfare_reports_its_gap_when_the_time_limit_strikes() -> None:
