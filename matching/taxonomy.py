@@ -12,6 +12,12 @@ class SkillLevel(models.IntegerChoices):
     EXPERT = 4, _("Expert")
 
 
+# For a level field: a forged or mistyped value gets this rather than "not a valid choice".
+LEVEL_ERROR_MESSAGES = {
+    "invalid_choice": _("Choose a level between 1 (basic knowledge) and 4 (expert)."),
+}
+
+
 class SkillWeight(models.IntegerChoices):
     NICE_TO_HAVE = 1, _("Nice to have")
     IMPORTANT = 2, _("Important")

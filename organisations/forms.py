@@ -12,7 +12,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Cause, Skill
-from matching.taxonomy import NeedCategory, SkillCategory, SkillLevel, SkillWeight
+from matching.taxonomy import (
+    LEVEL_ERROR_MESSAGES,
+    NeedCategory,
+    SkillCategory,
+    SkillLevel,
+    SkillWeight,
+)
 
 from . import logo as logos
 from .guidance import guide_for
@@ -359,6 +365,7 @@ class BriefSkillForm(forms.Form):
         choices=SkillLevel.choices,
         coerce=int,
         initial=SkillLevel.INTERMEDIATE,
+        error_messages=LEVEL_ERROR_MESSAGES,
     )
     weight = forms.TypedChoiceField(
         label=_("Importance"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from matching.models import Cause, Skill
 from matching.selectors import skills_active
-from matching.taxonomy import SkillCategory, SkillLevel
+from matching.taxonomy import LEVEL_ERROR_MESSAGES, SkillCategory, SkillLevel
 
 from .models import Cohort, School, SchoolStaff, StudentProfile
 from .services import CohortDetails, ProfileDetails, SkillEntry
@@ -313,6 +313,7 @@ class SkillRowForm(forms.Form):
         coerce=int,
         choices=[(value, f"{value} — {label}") for value, label in SkillLevel.choices],
         initial=SkillLevel.NOTIONS,
+        error_messages=LEVEL_ERROR_MESSAGES,
     )
     wants_to_learn = forms.BooleanField(
         label=_("I want to learn it (I do not have it yet)"), required=False

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.audit import audit_record
 from accounts.models import User
@@ -446,12 +447,16 @@ def _check_team(
             code="brief_closed",
         )
     if len(seats) + len(students) > brief.team_max:
+        free = brief.team_max - len(seats)
         raise ValidationError(
-            _(
-                "“%(title)s” has %(free)d free seats for %(count)d students: move some "
-                "elsewhere first."
-            )
-            % {"title": brief.title, "free": brief.team_max - len(seats), "count": len(students)},
+            _("“%(title)s” has %(seats)s for %(students)s: move some elsewhere first.")
+            % {
+                "title": brief.title,
+                "seats": ngettext("%(free)d free seat", "%(free)d free seats", free)
+                % {"free": free},
+                "students": ngettext("%(count)d student", "%(count)d students", len(students))
+                % {"count": len(students)},
+            },
             code="team_full",
         )
     already = members.intersection(students)

@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -238,9 +239,12 @@ def allocation_publish(request: AuthenticatedHttpRequest, pk: int, run_pk: int) 
     else:
         messages.success(
             request,
-            _(
+            ngettext(
+                "The allocation is published: %(count)d student is placed and was told, "
+                "and so were the organisations.",
                 "The allocation is published: %(count)d students are placed and were told, "
-                "and so were the organisations."
+                "and so were the organisations.",
+                len(members),
             )
             % {"count": len(members)},
         )

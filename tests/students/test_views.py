@@ -397,7 +397,7 @@ def test_profile_edit_saves_and_records_consent(cast, client_for) -> None:
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"skills-0-level": "7"}, None, "Sélectionnez un choix valide"),
+        ({"skills-0-level": "7"}, None, "Choisissez un niveau entre 1 (notions) et 4 (expert)"),
         ({"available_until": "2026-01-01"}, "available_until", "postérieure à la date de début"),
         ({"postcode": "59"}, "postcode", "5 chiffres"),
         ({"github_url": "javascript:alert(1)"}, "github_url", "URL valide"),
