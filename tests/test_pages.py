@@ -28,6 +28,45 @@ def test_english_is_served_on_request(client) -> None:
     assert "open projects" in body
 
 
+def _audience_links(body: str) -> dict[str, str]:
+    """The href of each audience card's call to action, by its French text."""
+    import re
+
+    found = re.findall(r'<a href="([^"]+)">([^<]+)</a>\s*</article>', body)
+    return {text: href.replace("&amp;", "&") for href, text in found}
+
+
+def test_home_audience_links_send_visitors_to_signup_then_the_step(client) -> None:
+    links = _audience_links(client.get("/").content.decode())
+    signup = reverse("account_signup")
+    assert links == {
+        "Déposer un besoin numérique": f"{signup}?next={reverse('organisations:create')}",
+        "Rejoindre avec mon code de promotion": f"{signup}?next={reverse('students:join')}",
+        "Inscrire mon établissement": f"{signup}?next={reverse('students:school_create')}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "need_url"),
+    [("owner_a", "briefs:create"), ("staff_a", "organisations:create")],
+)
+def test_home_audience_links_lead_a_signed_in_person_to_the_real_step(
+    cast, client_for, role, need_url
+) -> None:
+    # The signup page bounces a signed-in person to the dashboard: never link there.
+    links = _audience_links(client_for(getattr(cast, role)).get("/").content.decode())
+    assert links == {
+        "Déposer un besoin numérique": reverse(need_url),
+        "Rejoindre avec mon code de promotion": reverse("students:join"),
+        "Inscrire mon établissement": reverse("students:school_create"),
+    }
+
+
+def test_signup_keeps_the_next_step_for_after_the_email_confirmation(client) -> None:
+    response = client.get(reverse("account_signup"), {"next": reverse("students:join")})
+    assert f'name="next" value="{reverse("students:join")}"' in response.content.decode()
+
+
 def test_private_page_redirects_anonymous_visitors_to_login(client) -> None:
     response = client.get(reverse("dashboard"))
     assert response.status_code == 302
