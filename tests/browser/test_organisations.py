@@ -265,3 +265,34 @@ def test_organisation_pages_are_accessible_in_french_and_english(
     page.goto(f"{base}/organisations/{organisation.pk}/")
     expect(page.get_by_text("Changes requested").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_missions_table_reads_as_cards_on_a_phone(page: Page, live_server, login_as) -> None:
+    owner = UserFactory.create(first_name="Sophie")
+    organisation = Organisation.objects.create(
+        name="Toit Partagé",
+        legal_form="association",
+        rna="W131000001",
+        city="Marseille",
+        postcode="13001",
+        description="Hébergement solidaire.",
+    )
+    organisation.memberships.create(user=owner, role="owner")
+    Brief.objects.create(
+        organisation=organisation,
+        title="Un tableau de bord pour nos financeurs",
+        need_category="data",
+        problem="Nos chiffres sont dans quatre tableurs.",
+    )
+    login_as(owner)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/organisations/{organisation.pk}/")
+    title = page.get_by_role("link", name="Un tableau de bord pour nos financeurs")
+    date = page.locator(".board-table td[data-label='Dernière modification']")
+    title_box, date_box = title.bounding_box(), date.bounding_box()
+    assert title_box and date_box
+    # One card per brief: the date sits under the title instead of squeezing beside it.
+    assert date_box["y"] >= title_box["y"] + title_box["height"]
+    assert title_box["width"] > 200
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
