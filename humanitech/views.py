@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 
+from .moderation import moderation_queues
 from .stats import platform_counts
 
 LEGAL_PAGES = {
@@ -31,7 +32,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The "what next" page: each role the person holds, and the next step for each."""
-    return render(request, "pages/dashboard.html", {"intent": request.user.intent})
+    roles = request.roles  # type: ignore[attr-defined]
+    # Platform staff: their next step is the moderation queues, not "complete my account".
+    platform_staff = roles.is_moderator or request.user.is_staff
+    context = {
+        "intent": request.user.intent,
+        "platform_staff": platform_staff,
+        "moderation_queues": moderation_queues(user=request.user) if platform_staff else [],
+    }
+    return render(request, "pages/dashboard.html", context)
 
 
 @login_not_required

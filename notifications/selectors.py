@@ -28,3 +28,8 @@ def notification_preferences_for(*, user: User) -> dict[str, Delivery]:
         delivery = Delivery(value) if value else spec.default_delivery
         result[name] = delivery if delivery in spec.allowed_deliveries() else Delivery.IMMEDIATE
     return result
+
+
+def count_failed_notifications() -> int:
+    """Rows that gave up after their retries: the moderators' queue on the dashboard."""
+    return Notification.objects.filter(state=Notification.State.FAILED).count()

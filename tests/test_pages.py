@@ -203,3 +203,115 @@ def test_celery_health_task_runs() -> None:
     from humanitech.tasks import health
 
     assert health.delay().get() == "ok"
+
+
+# --- Dashboard: the moderators' queues ----------------------------------------------------
+
+
+def _queue_rows(cast, *, organisations: int, briefs: int, failed: int) -> None:
+    """Pending organisations, each with submitted briefs, and failed emails."""
+    from notifications.models import Notification
+    from organisations.models import Brief, Organisation
+    from organisations.workflow import BriefState
+
+    brief_a = cast.brief_a
+    for n in range(organisations):
+        organisation = Organisation.objects.create(
+            name=f"Association en attente {n}", legal_form="association", city="Lille"
+        )
+        for m in range(briefs):
+            Brief.objects.create(
+                organisation=organisation,
+                title=f"Besoin {n}-{m}",
+                state=BriefState.SUBMITTED,
+                need_category=brief_a.need_category,
+                problem=brief_a.problem,
+                expected_outcome=brief_a.expected_outcome,
+                effort_hours=brief_a.effort_hours,
+                start_date=brief_a.start_date,
+                end_date=brief_a.end_date,
+            )
+    Brief.objects.filter(pk=cast.draft_a.pk).update(state=BriefState.SUBMITTED)
+    Notification.objects.bulk_create(
+        Notification(
+            kind="brief_published",
+            event_key=f"failed-{n}",
+            idempotency_key=f"failed-{n}",
+            recipient=cast.owner_a,
+            state=Notification.State.FAILED,
+        )
+        for n in range(failed)
+    )
+
+
+def test_moderator_dashboard_lists_live_queues_linked_to_the_admin_filters(
+    cast, client_for
+) -> None:
+    _queue_rows(cast, organisations=2, briefs=2, failed=3)
+    response = client_for(cast.moderator).get(reverse("dashboard"))
+    body = " ".join(response.content.decode().split())
+    queues = {q.name: (q.count, q.url) for q in response.context["moderation_queues"]}
+    assert queues == {
+        "organisations_to_verify": (
+            2,
+            reverse("admin:organisations_organisation_changelist")
+            + "?verification_state__exact=pending",
+        ),
+        # draft_a's organisation is verified: ready; the pending ones' four briefs wait.
+        "briefs_ready": (1, reverse("admin:organisations_brief_changelist") + "?queue=ready"),
+        "briefs_waiting": (4, reverse("admin:organisations_brief_changelist") + "?queue=waiting"),
+        "notifications_failed": (
+            3,
+            reverse("admin:notifications_notification_changelist") + "?state__exact=failed",
+        ),
+    }
+    assert "2</span> organisations à vérifier" in body
+    assert "3</span> e-mails qui n'ont pas pu être envoyés" in body
+    # No "complete my account" card for platform staff.
+    assert "Votre prochaine étape" not in body
+    assert "Compléter mon compte" not in body
+
+
+def test_each_queue_count_matches_its_admin_list(cast, client_for) -> None:
+    _queue_rows(cast, organisations=1, briefs=2, failed=1)
+    client = client_for(cast.moderator)
+    for queue in client.get(reverse("dashboard")).context["moderation_queues"]:
+        changelist = client.get(queue.url)
+        assert changelist.status_code == 200, queue.name
+        assert changelist.context["cl"].result_count == queue.count, queue.name
+
+
+def test_moderator_dashboard_query_count_does_not_grow_with_the_queues(
+    cast, client_for, django_assert_num_queries
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(cast.moderator)
+    client.get(reverse("dashboard"))  # warm the session and content types
+    with CaptureQueriesContext(connection) as empty:
+        client.get(reverse("dashboard"))
+    _queue_rows(cast, organisations=5, briefs=3, failed=7)
+    with django_assert_num_queries(len(empty.captured_queries)):
+        client.get(reverse("dashboard"))
+
+
+def test_a_person_without_a_role_still_gets_their_next_step(cast, client_for) -> None:
+    from accounts.models import User
+
+    newcomer = User.objects.create_user(email="nouveau@exemple.fr", password="x" * 12)
+    body = client_for(newcomer).get(reverse("dashboard")).content.decode()
+    assert "Votre prochaine étape" in body
+    assert "moderation-queues" not in body
+
+
+def test_staff_without_the_moderators_group_sees_no_queue_it_cannot_open(cast, client_for) -> None:
+    from accounts.models import User
+
+    support = User.objects.create_user(email="support@humanitech.fr", password="x" * 12)
+    User.objects.filter(pk=support.pk).update(is_staff=True)
+    response = client_for(support).get(reverse("dashboard"))
+    assert response.context["moderation_queues"] == []
+    body = response.content.decode()
+    assert "Votre prochaine étape" not in body
+    assert "Ouvrir l'espace de modération" in body
