@@ -2,6 +2,7 @@
 services (audit rows and notifications happen there). Content is read-only here: a
 moderator decides, the organisation edits."""
 
+import datetime
 from typing import Any
 
 from django.contrib import admin, messages
@@ -11,6 +12,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,6 +67,10 @@ def _audit_trail(obj: Any) -> str:
         _("Reason"),
         rows,
     )
+
+
+def _short_date(value: datetime.datetime | None) -> str:
+    return date_format(timezone.localtime(value), "SHORT_DATE_FORMAT") if value else "-"
 
 
 class ReadOnlyContentMixin:
@@ -154,12 +161,36 @@ class ModerationToolsMixin:
         return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
 
+def _may_view(request: HttpRequest, site: admin.AdminSite, model: type[Any]) -> bool:
+    """Whether a link to ``model``'s admin pages would open for this person (not a 403)."""
+    return site.is_registered(model) and site.get_model_admin(model).has_view_permission(request)
+
+
 class MembershipInline(ReadOnlyContentMixin, admin.TabularInline):
     model = OrganisationMembership
-    fields = ("user", "role", "created_at")
-    readonly_fields = ("user", "role", "created_at")
     extra = 0
     can_delete = False
+    # Each row already shows every field: without this class Django repeats the row's
+    # __str__ above it as a bold caption (see admin.css).
+    classes = ["without-row-caption"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Moderators may not open user accounts (least privilege): the account is plain
+        # text for them, a link only for those whom it would not answer 403.
+        account = "account_link" if _may_view(request, self.admin_site, User) else "account"
+        return (account, "role", "created_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return self.get_fields(request, obj)
+
+    @admin.display(description=gettext_lazy("Account"))
+    def account(self, obj: OrganisationMembership) -> str:
+        return str(obj.user)
+
+    @admin.display(description=gettext_lazy("Account"))
+    def account_link(self, obj: OrganisationMembership) -> str:
+        url = reverse("admin:accounts_user_change", args=[obj.user_id])
+        return format_html('<a href="{}">{}</a>', url, obj.user)
 
 
 @admin.register(Organisation)
@@ -167,6 +198,8 @@ class OrganisationAdmin(
     ModerationToolsMixin, ModerationActionsMixin, ReadOnlyContentMixin, admin.ModelAdmin
 ):
     state_field = "verification_state"
+    # An organisation has no public page: its dashboard answers 404 to non-members.
+    view_on_site = False
     moderation_buttons = {
         "verify_selected": ("verify", ORGANISATION_TRANSITIONS, gettext_lazy("Verify")),
         "reject_selected": ("reject", ORGANISATION_TRANSITIONS, gettext_lazy("Reject…")),
@@ -249,6 +282,7 @@ class BriefSkillInline(ReadOnlyContentMixin, admin.TabularInline):
     readonly_fields = ("skill", "level", "weight")
     extra = 0
     can_delete = False
+    classes = ["without-row-caption"]
 
 
 class BriefQueueFilter(admin.SimpleListFilter):
@@ -282,12 +316,11 @@ class BriefAdmin(
         "reject_selected": ("reject", BRIEF_TRANSITIONS, gettext_lazy("Ask for changes…")),
     }
     list_display = [
-        "title",
+        "title_and_kind",
         "organisation_link",
-        "need_category",
         "state",
-        "submitted_at",
-        "published_at",
+        "submitted_on",
+        "published_on",
     ]
     list_filter = [BriefQueueFilter, "state", "need_category", "work_mode"]
     search_fields = ["title", "problem", "organisation__name", "city"]
@@ -325,6 +358,14 @@ class BriefAdmin(
     )
     readonly_fields = ["audit_trail", "public_page", "created_at", "updated_at"]
 
+    # The kind of need under the title rather than in a column of its own: the list fits
+    # beside its filters at 1280 px (the filters still sort briefs by kind).
+    @admin.display(description=gettext_lazy("title"), ordering="title")
+    def title_and_kind(self, obj: Brief) -> str:
+        return format_html(
+            '{}<span class="brief-kind">{}</span>', obj.title, obj.get_need_category_display()
+        )
+
     @admin.display(description=gettext_lazy("organisation"), ordering="organisation__name")
     def organisation_link(self, obj: Brief) -> str:
         url = reverse("admin:organisations_organisation_change", args=[obj.organisation_id])
@@ -336,9 +377,26 @@ class BriefAdmin(
             obj.organisation.get_verification_state_display(),
         )
 
+    def get_view_on_site_url(self, obj: Brief | None = None) -> str | None:
+        # Only a public brief has a page for the moderator to see; the others answer 404
+        # to anyone outside their organisation, moderators included.
+        return obj.get_absolute_url() if obj is not None and obj.is_public else None
+
+    # Dates without the time keep the list narrow enough for its filter sidebar at 1280 px.
+    @admin.display(description=gettext_lazy("submitted on"), ordering="submitted_at")
+    def submitted_on(self, obj: Brief) -> str:
+        return _short_date(obj.submitted_at)
+
+    @admin.display(description=gettext_lazy("published on"), ordering="published_at")
+    def published_on(self, obj: Brief) -> str:
+        return _short_date(obj.published_at)
+
     @admin.display(description=gettext_lazy("Public page"))
     def public_page(self, obj: Brief) -> str:
-        return format_html('<a href="{0}">{0}</a>', obj.get_absolute_url())
+        url = self.get_view_on_site_url(obj)
+        if url is None:
+            return _("None in this state: a brief has a public page once it is published.")
+        return format_html('<a href="{0}">{0}</a>', url)
 
     @admin.display(description=gettext_lazy("Audit trail"))
     def audit_trail(self, obj: Brief) -> str:

@@ -331,6 +331,11 @@ class Brief(models.Model):
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
 
+    @property
+    def is_public(self) -> bool:
+        """Its page answers to everyone (``Brief.objects.public()``), not only its members."""
+        return self.state in PUBLIC_STATES
+
 
 class BriefSkill(models.Model):
     """A skill a brief needs, at a level, with a weight (how much it matters)."""

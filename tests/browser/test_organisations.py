@@ -8,7 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Page, expect
 
 from accounts.models import User
 from humanitech.roles import MODERATOR_GROUP
@@ -296,3 +296,50 @@ def test_the_missions_table_reads_as_cards_on_a_phone(page: Page, live_server, l
     assert title_box["width"] > 200
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_accessible(page)
+
+
+def _boxes_overlap(a: FloatRect, b: FloatRect) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def test_the_moderation_pages_fit_at_1280(page: Page, live_server, login_as) -> None:
+    owner = UserFactory.create()
+    organisation = Organisation.objects.create(
+        name="Coopérative Mobilité Douce",
+        legal_form="scic",
+        rna="W691000001",
+        city="Lyon",
+        postcode="69007",
+        description="Ateliers vélo.",
+    )
+    organisation.memberships.create(user=owner, role="owner")
+    brief = Brief.objects.create(
+        organisation=organisation,
+        title="Automatiser les inscriptions aux ateliers de réparation de vélos du quartier",
+        need_category="automation",
+        problem="Les inscriptions arrivent par courriel.",
+        state="submitted",
+        submitted_at=datetime.datetime.now(tz=datetime.UTC),
+    )
+    brief.brief_skills.create(skill=Skill.objects.get(slug="django"))
+    moderator = UserFactory.create(is_staff=True)
+    moderator.groups.add(Group.objects.get(name=MODERATOR_GROUP))
+    login_as(moderator)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(f"{live_server.url}/admin/organisations/brief/{brief.pk}/change/")
+    title = page.get_by_role("heading", name=brief.title).bounding_box()
+    publish = page.get_by_role("button", name="Publier").bounding_box()
+    assert title and publish and not _boxes_overlap(title, publish)
+    # A skill row is not captioned again with its own text above it.
+    expect(page.locator("td.original p")).to_be_hidden()
+
+    page.goto(f"{live_server.url}/admin/organisations/brief/?state__exact=submitted")
+    expect(page.get_by_role("columnheader", name="Publiée le")).to_be_visible()
+    results = page.locator(".results")
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth")

@@ -1,6 +1,10 @@
 """Moderation in the Django admin: queues, bulk actions through the services, a reason
 page, the read-only audit trail, and the moderators' least privilege."""
 
+import re
+import warnings
+from html import unescape
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
@@ -121,3 +125,52 @@ def test_people_outside_the_moderators_cannot_moderate(cast, client_for, pending
         )
     assert Organisation.objects.get(pk=pending.pk).verification_state == "pending"
     assert client_for(staff_only).get(ORGANISATIONS).status_code == 403
+
+
+def _links(html: str) -> set[str]:
+    """The site's own links in an admin page's content (static files aside; the header and
+    the navigation sidebar are Django's)."""
+    html = html[html.index('id="content-start"') :]
+    return {
+        unescape(href)
+        for href in re.findall(r'href="(/[^"]*)"', html)
+        if not href.startswith(("/static/", "/media/"))
+    }
+
+
+def _dead_links(client: Client, url: str) -> dict[str, int]:
+    html = client.get(url).content.decode()
+    with warnings.catch_warnings():
+        # The skill pages' form (matching app) still warns about URLField's default scheme;
+        # what matters here is whether a link opens (not 403 or 404).
+        warnings.filterwarnings("ignore", message="The default scheme will be changed")
+        answers = {link: client.get(link, follow=True).status_code for link in _links(html)}
+    return {link: status for link, status in answers.items() if status != 200}
+
+
+@pytest.mark.parametrize("state", ["submitted", "rejected", "cancelled", "published", "draft"])
+def test_a_moderator_meets_no_dead_link_on_a_brief(moderator, cast, state) -> None:
+    brief = complete_brief(cast.org_a, cast.owner_a)
+    Brief.objects.filter(pk=brief.pk).update(state=state)
+    page = f"{BRIEFS}{brief.pk}/change/"
+    assert _dead_links(moderator, page) == {}
+    public = f"/briefs/{brief.pk}/"
+    html = moderator.get(page).content.decode()
+    # "View on site" and the public page's link only when the page answers to everyone.
+    assert (f'href="{public}"' in html) == (state == "published")
+    assert (public in _links(html)) == (state == "published")
+
+
+def test_a_moderator_meets_no_dead_link_on_an_organisation(moderator, cast) -> None:
+    page = f"{ORGANISATIONS}{cast.org_a.pk}/change/"
+    assert _dead_links(moderator, page) == {}
+    html = moderator.get(page).content.decode()
+    # Member accounts are plain text: the moderator may not open user accounts.
+    assert cast.owner_a.email in html
+    assert f"/admin/accounts/user/{cast.owner_a.pk}/" not in html
+
+
+def test_a_superuser_still_gets_links_to_member_accounts(cast, client_for) -> None:
+    admin = User.objects.create_superuser("root@humanitech.fr", "x" * 12)
+    html = client_for(admin).get(f"{ORGANISATIONS}{cast.org_a.pk}/change/").content.decode()
+    assert f'href="/admin/accounts/user/{cast.owner_a.pk}/change/"' in html
