@@ -3,6 +3,7 @@ services (audit rows and notifications happen there). Content is read-only here:
 moderator decides, the organisation edits."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.audit import audit_trail_for
 from accounts.models import User
@@ -69,6 +70,13 @@ def _audit_trail(obj: Any) -> str:
     )
 
 
+def _lower_first(text: str) -> str:
+    """A sentence continued after a colon starts in lower case (not an acronym: "RNA")."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def _short_date(value: datetime.datetime | None) -> str:
     return date_format(timezone.localtime(value), "SHORT_DATE_FORMAT") if value else "-"
 
@@ -93,19 +101,23 @@ class ModerationActionsMixin:
         request: HttpRequest,
         queryset: QuerySet,
         call: Any,
-        done: str,
+        done: Callable[[int], str],
     ) -> None:
+        """Apply ``call`` to each object; ``done(n)`` says how many succeeded (ngettext)."""
         succeeded, failures = 0, []
         for obj in queryset:
             try:
                 call(obj)
             except (ValidationError, PermissionDenied) as error:
                 messages_ = getattr(error, "messages", None) or [_("Not allowed.")]
-                failures.append(f"{obj}: {' '.join(messages_)}")
+                failures.append(
+                    _("%(object)s: %(error)s")
+                    % {"object": obj, "error": _lower_first(" ".join(messages_))}
+                )
             else:
                 succeeded += 1
         if succeeded:
-            self.message_user(request, done % {"count": succeeded}, messages.SUCCESS)  # type: ignore[attr-defined]
+            self.message_user(request, done(succeeded), messages.SUCCESS)  # type: ignore[attr-defined]
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)  # type: ignore[attr-defined]
 
@@ -117,7 +129,7 @@ class ModerationActionsMixin:
         action: str,
         title: str,
         call: Any,
-        done: str,
+        done: Callable[[int], str],
     ) -> HttpResponse | None:
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -254,7 +266,10 @@ class OrganisationAdmin(
             lambda obj: services.organisation_verify(
                 organisation=obj, acting_user=_moderator(request)
             ),
-            _("%(count)d organisation(s) verified."),
+            lambda n: (
+                ngettext("%(count)d organisation verified.", "%(count)d organisations verified.", n)
+                % {"count": n}
+            ),
         )
 
     @admin.action(
@@ -272,7 +287,10 @@ class OrganisationAdmin(
             call=lambda obj, reason: services.organisation_reject(
                 organisation=obj, acting_user=_moderator(request), reason=reason
             ),
-            done=_("%(count)d organisation(s) rejected."),
+            done=lambda n: (
+                ngettext("%(count)d organisation rejected.", "%(count)d organisations rejected.", n)
+                % {"count": n}
+            ),
         )
 
 
@@ -411,7 +429,10 @@ class BriefAdmin(
             request,
             queryset.select_related("organisation"),
             lambda obj: services.brief_publish(brief=obj, acting_user=_moderator(request)),
-            _("%(count)d brief(s) published."),
+            lambda n: (
+                ngettext("%(count)d brief published.", "%(count)d briefs published.", n)
+                % {"count": n}
+            ),
         )
 
     @admin.action(
@@ -429,5 +450,12 @@ class BriefAdmin(
             call=lambda obj, reason: services.brief_reject(
                 brief=obj, acting_user=_moderator(request), reason=reason
             ),
-            done=_("%(count)d brief(s) sent back for changes."),
+            done=lambda n: (
+                ngettext(
+                    "%(count)d brief sent back for changes.",
+                    "%(count)d briefs sent back for changes.",
+                    n,
+                )
+                % {"count": n}
+            ),
         )

@@ -9,6 +9,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import identifiers
 
@@ -57,10 +58,15 @@ def validate_siren_or_siret(value: str) -> None:
     elif len(digits) == 14:
         validate_siret(digits)
     else:
+        count = len(digits)
         raise ValidationError(
-            _("Enter a SIREN (9 digits) or a SIRET (14 digits); you entered %(count)d digits."),
+            ngettext(
+                "Enter a SIREN (9 digits) or a SIRET (14 digits); you entered %(count)d digit.",
+                "Enter a SIREN (9 digits) or a SIRET (14 digits); you entered %(count)d digits.",
+                count,
+            ),
             code="bad_length",
-            params={"count": len(digits)},
+            params={"count": count},
         )
 
 

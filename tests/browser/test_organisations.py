@@ -128,13 +128,13 @@ def _moderate(page: Page, base: str, moderator: User) -> None:
         label="Vérifier les organisations sélectionnées"
     )
     page.get_by_role("button", name="Envoyer").click()
-    expect(page.get_by_text("1 organisation(s) vérifiée(s).")).to_be_visible()
+    expect(page.get_by_text("1 organisation vérifiée.")).to_be_visible()
 
     page.goto(base + "/admin/organisations/brief/?queue=ready")
     page.get_by_role("link", name="Un site internet pour nos adhérents").click()
     expect(page.get_by_text("brief.submit")).to_be_visible()  # the audit trail
     page.get_by_role("button", name="Publier").click()
-    expect(page.get_by_text("1 mission(s) publiée(s).")).to_be_visible()
+    expect(page.get_by_text("1 mission publiée.")).to_be_visible()
 
 
 def _visitor_finds_it(page: Page, base: str) -> None:

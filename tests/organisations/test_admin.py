@@ -83,8 +83,27 @@ def test_publishing_a_brief_of_an_unverified_organisation_is_refused(moderator, 
         BRIEFS, {"action": "publish_selected", ACTION_CHECKBOX_NAME: [brief.pk]}, follow=True
     )
     messages = [str(message) for message in response.context["messages"]]
-    assert any("Vérifiez l'organisation" in message for message in messages)
+    # French typography: a non-breaking space before the colon, lower case after it.
+    assert len(messages) == 1
+    assert messages[0].startswith(f"« {brief.title} »\u00a0: vérifiez l'organisation")
     assert Brief.objects.get(pk=brief.pk).state == "submitted"
+
+
+def test_bulk_messages_agree_with_the_count(moderator, cast, pending) -> None:
+    other = make_organisation(cast.owner_b, name="Toit Partagé", rna="W131000001")
+    response = moderator.post(
+        ORGANISATIONS,
+        {"action": "verify_selected", ACTION_CHECKBOX_NAME: [pending.pk]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == ["1 organisation vérifiée."]
+    Organisation.objects.filter(pk=pending.pk).update(verification_state="pending")
+    response = moderator.post(
+        ORGANISATIONS,
+        {"action": "verify_selected", ACTION_CHECKBOX_NAME: [pending.pk, other.pk]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == ["2 organisations vérifiées."]
 
 
 def test_publish_from_the_change_page(moderator, submitted) -> None:

@@ -98,6 +98,7 @@ def test_validators_explain_in_french() -> None:
     assert "14 chiffres" in _message(validate_siren_or_siret, "12002701600015")
     assert "uniquement des chiffres" in _message(validate_siren_or_siret, "12O027016")
     assert "vous avez saisi 11 chiffres" in _message(validate_siren_or_siret, "12002701600")
+    assert _message(validate_siren_or_siret, "1").endswith("vous avez saisi 1 chiffre.")
     assert "9 chiffres" in _message(validate_siren_or_siret, "120027017")
     assert "W suivie de 9 chiffres" in _message(validate_rna, "W12")
     assert "code postal" in _message(validate_postcode, "5900")
