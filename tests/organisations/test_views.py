@@ -237,6 +237,13 @@ def test_a_member_sees_the_review_but_cannot_submit(client_for, cast) -> None:
     assert client.post(f"/briefs/{brief.pk}/submit/").status_code == 403
 
 
+def test_the_review_says_what_is_missing_in_agreeing_french(client_for, cast) -> None:
+    brief = complete_brief(cast.org_a, cast.owner_a, effort_hours=None, start_date=None)
+    html = client_for(cast.owner_a).get(f"/briefs/{brief.pk}/review/").content.decode()
+    assert '<span class="muted">pas encore indiquée</span>' in html  # la charge de travail
+    assert '<span class="muted">pas encore indiquées</span>' in html  # les dates
+
+
 def test_duplicate_then_cancel(client_for, cast) -> None:
     client = client_for(cast.owner_a)
     response = client.post(f"/briefs/{cast.brief_a.pk}/duplicate/")
