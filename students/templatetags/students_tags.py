@@ -3,6 +3,8 @@
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from .. import selectors
 
@@ -29,3 +31,12 @@ def students_dashboard_panel(context: template.Context) -> dict[str, Any]:
 def level_steps(level: int) -> list[bool]:
     """``3`` → ``[True, True, True, False]``: the lit segments of a level meter."""
     return [step <= (level or 0) for step in range(1, 5)]
+
+
+@register.filter
+def email_wbr(email: str) -> SafeString | str:
+    """``ana@ecole.fr`` → ``ana<wbr>@ecole.fr``: a narrow column breaks it before the domain."""
+    local, at, domain = (email or "").rpartition("@")
+    if not at:
+        return email
+    return format_html("{}<wbr>@{}", local, domain)

@@ -275,3 +275,105 @@ def test_invitations_pages_and_the_remaining_staff_pages(
     page.goto(f"{base}/join/{cohort.join_code}/")
     expect(page.get_by_text("Vous faites déjà partie de cette promotion.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_roster_fits_a_1280_screen_and_turns_into_cards_on_a_phone(
+    page: Page, live_server, login_as: Callable[[User], None]
+) -> None:
+    from django.db.models.functions import Length
+
+    from matching.models import Application
+    from organisations.models import Brief, Organisation
+    from organisations.workflow import BriefState
+    from students.models import StudentSkill
+
+    staff = UserFactory.create(first_name="Thomas", last_name="Cassar")
+    school = services.school_create(
+        name="ISEN Lille", kind=School.Kind.ENGINEERING, city="Lille", acting_user=staff
+    )
+    cohort = services.cohort_create(
+        school=school,
+        details=services.CohortDetails(
+            name="Projets solidaires 2026",
+            programme="Cycle ingénieur, 4e année",
+            starts_on=datetime.date.today(),
+            ends_on=datetime.date.today() + datetime.timedelta(days=90),
+            expected_hours=80,
+            application_policy="approval",
+        ),
+        acting_user=staff,
+    )
+    # The worst case: long addresses, the longest skill names of the taxonomy, two live
+    # applications each with long titles and the longest state label.
+    longest = list(Skill.objects.order_by(-Length("name_fr"))[:4])
+    organisation = Organisation.objects.create(
+        name="Association des jardins", legal_form="association", city="Lille"
+    )
+    briefs = [
+        Brief.objects.create(
+            organisation=organisation,
+            title=title,
+            state=BriefState.PUBLISHED,
+            need_category="website",
+            problem="Notre site internet est ancien et nos adhérents ne trouvent rien.",
+            expected_outcome="Un site simple que les bénévoles mettent à jour.",
+            effort_hours=80,
+            start_date=datetime.date.today(),
+            end_date=datetime.date.today() + datetime.timedelta(days=60),
+        )
+        for title in (
+            "Des ateliers pour aider nos publics avec les démarches en ligne",
+            "Moderniser notre base des jeunes accompagnés",
+        )
+    ]
+    for n in range(6):
+        student = UserFactory.create(
+            email=f"marie.dupontlefebvre.{n}@etu.demo.humanitech.fr",
+            first_name="Marie-Charlotte",
+            last_name=f"Dupont-Lefebvre {n}",
+        )
+        enrolment = Enrolment.objects.create(cohort=cohort, student=student, group="TD2")
+        for brief, state in zip(briefs, ("awaiting_approval", "shortlisted"), strict=True):
+            Application.objects.create(
+                student=student, brief=brief, enrolment=enrolment, motivation="…", state=state
+            )
+        profile = StudentProfile.objects.create(user=student, hours_per_week=6)
+        StudentSkill.objects.bulk_create(
+            StudentSkill(profile=profile, skill=skill, level=3) for skill in longest
+        )
+
+    login_as(staff)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/cohorts/{cohort.pk}/")
+    layout = page.evaluate(
+        """() => {
+        const table = document.querySelector("table.roster");
+        const wrap = table.closest(".table-wrap").getBoundingClientRect();
+        const buttons = [...table.querySelectorAll("tbody .link-button")];
+        const line = parseFloat(getComputedStyle(table.querySelector(".skill-badge")).lineHeight);
+        return {
+            tableWidth: table.getBoundingClientRect().width,
+            wrapWidth: wrap.width,
+            buttonsInside: buttons.every(b => b.getBoundingClientRect().right <= wrap.right),
+            tallestBadgeLines: Math.max(...[...table.querySelectorAll(".skill-badge")].map(
+                b => Math.round((b.getBoundingClientRect().height - 4) / line))),
+            scrollWidth: document.documentElement.scrollWidth,
+        };
+    }"""
+    )
+    assert layout["tableWidth"] <= layout["wrapWidth"], layout
+    assert layout["buttonsInside"], layout  # "Retirer" whole, no sideways scroll
+    assert layout["tallestBadgeLines"] <= 2, layout
+    assert layout["scrollWidth"] <= 1280, layout
+    assert_accessible(page)
+
+    # On a phone each student is a card: no table header row, nothing wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.locator("table.roster thead tr")).not_to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    remove = page.get_by_role("button", name="Retirer Marie-Charlotte Dupont-Lefebvre 0")
+    remove.scroll_into_view_if_needed()
+    expect(remove).to_be_in_viewport()
+    expect(page.get_by_text("marie.dupontlefebvre.0@etu.demo.humanitech.fr")).to_be_visible()
+    assert_accessible(page)
