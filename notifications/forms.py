@@ -1,3 +1,4 @@
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -10,11 +11,20 @@ if TYPE_CHECKING:
 
 
 class PreferencesForm(forms.Form):
-    """One radio group per kind a person may change; mandatory kinds are listed, not fields."""
+    """One radio group per kind a person may change; mandatory kinds are listed, not fields.
+
+    Only the ``audiences`` given get a section; the kinds of the others keep their setting.
+    """
 
     def __init__(
-        self, data: QueryDict | None = None, *, current: dict[str, Delivery], **kwargs: Any
+        self,
+        data: QueryDict | None = None,
+        *,
+        current: dict[str, Delivery],
+        audiences: Collection[Audience] = tuple(Audience),
+        **kwargs: Any,
     ) -> None:
+        self.audiences = [audience for audience in Audience if audience in audiences]
         if data is not None:
             # A kind left out of the POST keeps its current setting.
             data = data.copy()
@@ -22,7 +32,7 @@ class PreferencesForm(forms.Form):
                 data.setdefault(name, delivery.value)
         super().__init__(data, **kwargs)
         for name, spec in KINDS.items():
-            if not spec.can_turn_off:
+            if not spec.can_turn_off or spec.audience not in self.audiences:
                 continue
             self.fields[name] = forms.ChoiceField(
                 label=spec.label,
@@ -39,7 +49,7 @@ class PreferencesForm(forms.Form):
                 [self[n] for n, s in KINDS.items() if s.audience == audience and s.can_turn_off],
                 [s for s in KINDS.values() if s.audience == audience and not s.can_turn_off],
             )
-            for audience in Audience
+            for audience in self.audiences
         ]
 
     def changed_deliveries(self) -> dict[str, str]:

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 
-from .kinds import KINDS, Delivery
+from .kinds import KINDS, Audience, Delivery
 from .models import Notification, NotificationPreference
 
 
@@ -28,6 +28,18 @@ def notification_preferences_for(*, user: User) -> dict[str, Delivery]:
         delivery = Delivery(value) if value else spec.default_delivery
         result[name] = delivery if delivery in spec.allowed_deliveries() else Delivery.IMMEDIATE
     return result
+
+
+def notification_audiences_of(*, user: User) -> set[Audience]:
+    """The preference sections a person has a stake in whatever their roles today: a kind
+    they received, or one they already chose a setting for (one query)."""
+    kinds = (
+        Notification.objects.filter(recipient=user)
+        .order_by()
+        .values_list("kind")
+        .union(NotificationPreference.objects.filter(user=user).order_by().values_list("kind"))
+    )
+    return {KINDS[kind].audience for (kind,) in kinds if kind in KINDS}
 
 
 def count_failed_notifications() -> int:

@@ -14,7 +14,7 @@ from accounts.http import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .forms import PreferencesForm
-from .kinds import KINDS
+from .kinds import KINDS, Audience
 from .models import Notification
 from .tokens import DIGEST, read_unsubscribe_token
 
@@ -55,7 +55,9 @@ def _back_to_list(request: HttpRequest) -> HttpResponse:
 
 def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = selectors.notification_preferences_for(user=request.user)
-    form = PreferencesForm(request.POST or None, current=current)
+    form = PreferencesForm(
+        request.POST or None, current=current, audiences=_preference_audiences(request)
+    )
     if request.method == "POST" and form.is_valid():
         services.notification_preferences_set(
             user=request.user, deliveries=form.changed_deliveries(), acting_user=request.user
@@ -63,6 +65,21 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
+
+
+def _preference_audiences(request: AuthenticatedHttpRequest) -> set[Audience]:
+    """The sections that concern this person: their roles, anyone's invitations, and every
+    kind they already received or set (a student never sees "your organisation"; a former
+    organisation member still can turn off what they got)."""
+    roles = request.roles  # type: ignore[attr-defined]
+    audiences = {Audience.INVITATIONS}
+    if roles.is_organisation_member:
+        audiences.add(Audience.ORGANISATION)
+    if roles.is_student:
+        audiences.add(Audience.STUDENT)
+    if roles.is_school_staff:
+        audiences.add(Audience.SCHOOL)
+    return audiences | selectors.notification_audiences_of(user=request.user)
 
 
 # Mail clients POST here without a CSRF token (RFC 8058 one-click): the signed token is the

@@ -62,9 +62,21 @@ def test_the_bell_leads_to_the_object_and_the_count_drops(
 
 
 def test_email_settings_and_unsubscribing_signed_out(page: Page, live_server, login_as) -> None:
+    from organisations.models import MembershipRole, Organisation, OrganisationMembership
+
     person = UserFactory.create()
+    organisation = Organisation.objects.create(
+        name="Les Jardins de Fives", legal_form="association", city="Lille"
+    )
+    OrganisationMembership.objects.create(
+        organisation=organisation, user=person, role=MembershipRole.OWNER
+    )
     login_as(person)
     page.goto(live_server.url + reverse("notifications:preferences"))
+    # Only the sections of an organisation member (and invitations, for anyone).
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        ["Votre organisation et ses projets", "Invitations et équipes"]
+    )
     assert_accessible(page)
     group = page.get_by_role("group", name="Un étudiant postule à votre projet")
     group.get_by_label("Dans un résumé quotidien").check()

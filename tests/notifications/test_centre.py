@@ -168,8 +168,8 @@ def test_a_new_person_sees_an_empty_state(client_for) -> None:
 # --- Email settings -------------------------------------------------------------------------
 
 
-def test_preferences_are_saved_and_applied_to_the_next_notification(client_for) -> None:
-    user = UserFactory.create()
+def test_preferences_are_saved_and_applied_to_the_next_notification(cast, client_for) -> None:
+    user = cast.owner_a
     client = client_for(user)
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert "Toujours envoyées tout de suite par e-mail" in page
@@ -197,14 +197,68 @@ def test_mandatory_kinds_cannot_be_turned_off_even_by_a_forged_post(client_for) 
     assert row.delivery == Delivery.IMMEDIATE
 
 
-def test_an_invalid_choice_shows_an_error_and_saves_nothing(client_for) -> None:
-    user = UserFactory.create()
+def test_an_invalid_choice_shows_an_error_and_saves_nothing(cast, client_for) -> None:
+    user = cast.student_a
     response = client_for(user).post(
         reverse("notifications:preferences"), {"new_briefs_weekly": "digest"}
     )
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.content.decode()
     assert not NotificationPreference.objects.exists()
+
+
+SECTIONS = {
+    "organisation": "Votre organisation et ses projets",
+    "student": "Vos candidatures et vos projets",
+    "school": "Votre école et vos promotions",
+    "invitations": "Invitations et équipes",
+}
+
+
+def _sections(client: Client) -> set[str]:
+    html = client.get(reverse("notifications:preferences")).content.decode()
+    titles = set(re.findall(r'<h2 id="preferences-section-\d+">([^<]+)</h2>', html))
+    return {name for name, title in SECTIONS.items() if title in titles}
+
+
+@pytest.mark.parametrize(
+    ("role", "sections"),
+    [
+        ("student_a", {"student", "invitations"}),
+        ("owner_a", {"organisation", "invitations"}),
+        ("staff_a", {"school", "invitations"}),
+        ("moderator", {"invitations"}),
+    ],
+)
+def test_email_settings_show_the_sections_of_the_persons_roles(
+    cast, client_for, role, sections
+) -> None:
+    assert _sections(client_for(getattr(cast, role))) == sections
+
+
+def test_a_kind_received_or_chosen_keeps_its_section_whatever_the_roles(cast, client_for) -> None:
+    # A student who used to sit on an association board got its news, and chose a setting
+    # for a school kind: both stay reachable.
+    emit("brief_published", recipient=cast.student_a)
+    NotificationPreference.objects.create(
+        user=cast.student_a, kind="approval_requested", delivery="off"
+    )
+    client = client_for(cast.student_a)
+    assert _sections(client) == {"organisation", "school", "student", "invitations"}
+
+
+def test_saving_keeps_the_settings_of_the_hidden_sections(cast, client_for) -> None:
+    user = cast.student_a
+    client = client_for(user)
+    # Set while the student was also an organisation member; that section is hidden now.
+    NotificationPreference.objects.filter(user=user).delete()
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"application_shortlisted": "digest", "application_received": "off"},
+    )
+    assert response.status_code == 302
+    saved = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    assert saved == {"application_shortlisted": "digest"}  # a hidden kind is not changed
 
 
 # --- One-click unsubscribe ------------------------------------------------------------------
@@ -282,8 +336,8 @@ def test_an_address_without_an_account_can_stop_invitations() -> None:
     assert other.state == Notification.State.PENDING
 
 
-def test_the_digest_token_turns_off_every_digest_kind_only(client_for) -> None:
-    user = UserFactory.create()
+def test_the_digest_token_turns_off_every_digest_kind_only(cast, client_for) -> None:
+    user = cast.owner_a
     client_for(user).post(
         reverse("notifications:preferences"),
         {"application_received": "digest", "brief_published": "digest"},
