@@ -296,6 +296,11 @@ def test_the_missions_table_reads_as_cards_on_a_phone(page: Page, live_server, l
     assert title_box["width"] > 200
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_accessible(page)
+    # On a desktop it stays a table, the title taking the widest column.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    title_box, date_box = title.bounding_box(), date.bounding_box()
+    assert title_box and date_box
+    assert abs(date_box["y"] - title_box["y"]) < 20 and title_box["width"] > date_box["width"]
 
 
 def _boxes_overlap(a: FloatRect, b: FloatRect) -> bool:
