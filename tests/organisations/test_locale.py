@@ -1,0 +1,31 @@
+"""The organisations app's French catalogue follows French typography: a non-breaking space
+before ? ! : ; so a question mark never starts a line of its own ("coup de main" / "?")."""
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "organisations/locale/fr/LC_MESSAGES/django.po"
+
+
+def _french_strings() -> list[str]:
+    strings = []
+    for entry in polib.pofile(str(CATALOGUE)):
+        if entry.msgid_plural:
+            strings.extend(entry.msgstr_plural.values())
+        else:
+            strings.append(entry.msgstr)
+    return strings
+
+
+def test_no_breakable_space_before_double_punctuation() -> None:
+    breakable = [text for text in _french_strings() if re.search(r" [?!:;]", text)]
+    assert breakable == []
+
+
+@pytest.mark.django_db
+def test_the_help_panel_question_mark_stays_on_its_line(client_for, cast) -> None:
+    html = client_for(cast.owner_a).get(f"/briefs/{cast.draft_a.pk}/edit/skills/").content
+    assert "coup de main\u00a0?" in html.decode()
