@@ -174,13 +174,30 @@ def test_password_reset_then_change_by_keyboard_and_mouse(page: Page, live_serve
     assert user.check_password(TEST_PASSWORD)
 
 
+def _centres(page: Page) -> list[float]:
+    """Horizontal centres of an error page's heading, paragraph and button."""
+    return page.evaluate(
+        """() => ["h1", ".error-page .lead", ".error-page .button"].map(selector => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            return box.left + box.width / 2;
+        })"""
+    )
+
+
 @pytest.mark.urls("tests.error_urls")
 def test_error_pages_are_accessible(page: Page, live_server, login_as) -> None:
     login_as(UserFactory(email="lea.martin@etu.isen.fr"))
-    for path, status in (("/test-errors/403/", 403), ("/test-errors/500/", 500)):
+    for path, status in (
+        ("/test-errors/403/", 403),
+        ("/test-errors/500/", 500),
+        ("/nulle-part/", 404),
+    ):
         response = page.goto(live_server.url + path)
         assert response is not None and response.status == status
         expect(page.locator("html")).to_have_attribute("lang", "fr")
+        # Heading, text and button share one axis (the text block used to sit left).
+        heading, text, button = _centres(page)
+        assert abs(text - heading) < 2 and abs(button - heading) < 2, (path, heading, text)
         assert_accessible(page)
 
     # A form whose security cookie is gone (an old tab, cookies cleared) is refused kindly.
@@ -191,4 +208,6 @@ def test_error_pages_are_accessible(page: Page, live_server, login_as) -> None:
     page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ce formulaire a expiré")
+    heading, text, button = _centres(page)
+    assert abs(text - heading) < 2 and abs(button - heading) < 2, (heading, text)
     assert_accessible(page)
