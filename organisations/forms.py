@@ -52,6 +52,8 @@ class WebAddressField(forms.URLField):
 
 # --- Organisations -----------------------------------------------------------------------
 
+ONE_OF_TWO_FIELD = "organisations/forms/one_of_two_field.html"
+
 
 class OrganisationForm(forms.Form):
     name = forms.CharField(
@@ -63,9 +65,12 @@ class OrganisationForm(forms.Form):
     legal_form = forms.ChoiceField(
         label=_("Legal form"), choices=LegalForm.choices, widget=forms.RadioSelect
     )
-    rna = forms.CharField(
+    # Neither number is required alone, but one of the two is (clean()): their labels say so.
+    # (django-stubs' CharField does not know Django 5.0's template_name yet.)
+    rna = forms.CharField(  # type: ignore[call-arg]
         label=_("RNA number"),
         required=False,
+        template_name=ONE_OF_TWO_FIELD,
         max_length=20,
         validators=[validate_rna],
         help_text=_(
@@ -73,14 +78,15 @@ class OrganisationForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "characters"}),
     )
-    siren_or_siret = forms.CharField(
+    siren_or_siret = forms.CharField(  # type: ignore[call-arg]
         label=_("SIREN or SIRET number"),
         required=False,
+        template_name=ONE_OF_TWO_FIELD,
         max_length=20,
         validators=[validate_siren_or_siret],
         help_text=_(
             "9 digits (SIREN) or 14 digits (SIRET), as on your INSEE notice. "
-            "Give at least one of the two numbers: moderators use it to verify your organisation."
+            "Moderators use these numbers to verify your organisation."
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
     )

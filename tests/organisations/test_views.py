@@ -86,6 +86,21 @@ def test_bad_organisation_input_is_explained_in_french(client_for, overrides, me
     assert not Organisation.objects.filter(city="Roubaix").exists()
 
 
+def test_the_registration_numbers_say_one_of_the_two_is_needed(client_for) -> None:
+    client = client_for(UserFactory.create())
+    html = client.get("/organisations/new/").content.decode()
+    for field, label in (("rna", "Numéro RNA"), ("siren_or_siret", "Numéro SIREN ou SIRET")):
+        tag = re.search(rf'<label[^>]*for="id_{field}">(.*?)</label>', html, re.S)
+        assert tag and label in tag.group(1)
+        assert "(au moins l'un des deux)" in tag.group(1)
+        assert "facultatif" not in tag.group(1)
+    # Errors still show beside each field, linked to it.
+    html = client.post(
+        "/organisations/new/", organisation_data(rna="", siren_or_siret="")
+    ).content.decode()
+    assert 'id="id_rna_error"' in html and 'aria-describedby="id_rna_helptext id_rna_error"' in html
+
+
 def test_a_fake_or_heavy_logo_is_refused(client_for) -> None:
     client = client_for(UserFactory.create())
     fake = SimpleUploadedFile("logo.png", b"GIF89a" + b"<script>" * 10, "image/png")
