@@ -26,11 +26,19 @@ from ..services.favourites import Direction
 
 
 def favourites(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require_student(request)
+    """The student's saved briefs. Someone who is not a student yet (no profile, no cohort:
+    a new account) is reached here from "Missions pour vous" or a shared link: the page says
+    how to become one instead of refusing them."""
+    if not request.roles.is_student:  # type: ignore[attr-defined]
+        return render(request, "matching/favourites/list.html", {"not_student": True})
     return render(
         request,
         "matching/favourites/list.html",
-        {"saved": saved_briefs_of(student=request.user), "max_favourites": MAX_FAVOURITES},
+        {
+            "not_student": False,
+            "saved": saved_briefs_of(student=request.user),
+            "max_favourites": MAX_FAVOURITES,
+        },
     )
 
 

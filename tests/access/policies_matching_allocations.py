@@ -1,6 +1,8 @@
 """Access to the cohort allocation and favourites pages.
 
-Favourites belong to students (403 for anyone else). The allocation pages of a cohort are
+Favourites belong to students: saving and ranking is refused to anyone else (403); the page
+itself answers every signed-in person, and tells someone who is not a student yet how to
+become one (a normal journey never meets a 403). The allocation pages of a cohort are
 for the staff of its school (404 for everyone else, students and organisations included);
 an organisation's ranking is for that organisation's members; a student's choices page is
 for the students of that cohort.
@@ -10,7 +12,7 @@ from typing import Any
 
 from . import LOGIN, REDIRECT, Policy
 
-_STUDENTS_ONLY_GET = {"*": 403, "anonymous": LOGIN, "student_a": 200, "student_b": 200}
+_ANY_USER_GET = {"*": 200, "anonymous": LOGIN}
 _STUDENTS_ONLY_POST = {"*": 403, "anonymous": LOGIN, "student_a": REDIRECT, "student_b": REDIRECT}
 
 
@@ -19,7 +21,7 @@ def _brief_a(cast: Any) -> dict[str, Any]:
 
 
 POLICIES = {
-    "matching:favourites": Policy(_STUDENTS_ONLY_GET),
+    "matching:favourites": Policy(_ANY_USER_GET),
     "matching:favourite_toggle": Policy(
         _STUDENTS_ONLY_POST, kwargs=_brief_a, method="post", data=lambda cast: {"save": "1"}
     ),

@@ -204,7 +204,9 @@ def test_a_student_saves_and_ranks_favourites(
     assert_accessible(page)
     for count, brief in enumerate((cast.brief_a, extra), start=1):
         page.get_by_role("button", name=f"Ajouter à mes favorites : {brief.title}").click()
-        expect(page.get_by_role("heading", name=f"Mes favorites ({count} sur 5)")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name=f"Mes favorites classées ({count} sur 5)")
+        ).to_be_visible()
     expect(page.locator(".ranked-title a")).to_have_text([cast.brief_a.title, extra.title])
     page.get_by_role("button", name=f"Monter : {extra.title}").press("Enter")
     expect(page.locator(".ranked-title a")).to_have_text([extra.title, cast.brief_a.title])

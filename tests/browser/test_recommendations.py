@@ -81,6 +81,28 @@ def test_a_student_sees_the_brief_that_needs_their_skills_first(
     assert_accessible(page)
 
 
+def test_a_new_student_finds_the_way_to_saved_projects(
+    page: Page, live_server, login_as: Callable[[User], None]
+) -> None:
+    """A fresh account (no profile, no cohort) opening "Mes missions enregistrées" by its
+    address: a page that leads to joining a cohort, never a 403."""
+    from tests.factories import UserFactory
+
+    build_cast()
+    newcomer = UserFactory.create(intent=User.Intent.STUDENT)
+    login_as(newcomer)
+    page.goto(live_server.url + "/matching/recommendations/")
+    expect(page.get_by_role("link", name="Mes missions enregistrées")).to_have_count(0)
+    response = page.goto(live_server.url + "/matching/saved/")
+    assert response is not None and response.status == 200
+    expect(page.get_by_role("heading", level=2)).to_have_text(
+        "Rejoignez votre promotion pour enregistrer des missions"
+    )
+    assert_accessible(page)
+    page.get_by_role("link", name="Rejoindre ma promotion").click()
+    expect(page).to_have_url(live_server.url + "/join/")
+
+
 def test_an_organisation_member_sees_recommended_profiles(
     page: Page, live_server, login_as: Callable[[User], None]
 ) -> None:

@@ -24,14 +24,52 @@ def test_favourites_page_constant_queries(cast, client_for, django_assert_max_nu
         response = client.get(reverse("matching:favourites"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Mes favorites (2 sur 5)" in body
+    assert "Mes favorites classées (2 sur 5)" in body
     assert body.count('class="ranked-item"') == 2
-    assert body.count('class="saved-brief"') == count
+    assert body.count('class="saved-brief saved-brief-with-actions"') == count
 
 
 def test_empty_favourites_page_says_what_to_do(cast, client_for):
     body = client_for(cast.student_a).get(reverse("matching:favourites")).content.decode()
     assert reverse("briefs:list") in body
+
+
+def test_a_new_student_without_a_cohort_is_shown_the_way_not_refused(cast, client_for):
+    """A fresh account (no profile, no cohort) reaching the page from "Missions pour
+    vous" or a link: a page saying how to get there, never a 403."""
+    from accounts.models import User
+    from tests.factories import UserFactory
+
+    newcomer = UserFactory.create(intent=User.Intent.STUDENT)
+    client = client_for(newcomer)
+    response = client.get(reverse("matching:favourites"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Rejoignez votre promotion pour enregistrer des missions" in body
+    assert reverse("students:join") in body
+    assert "votre organisation" not in body
+    # "Missions pour vous" no longer offers the way in before it makes sense…
+    recommendations = client.get(reverse("matching:recommendations")).content.decode()
+    assert reverse("matching:favourites") not in recommendations
+    assert reverse("matching:favourites") in (
+        client_for(cast.student_a).get(reverse("matching:recommendations")).content.decode()
+    )
+    # …and saving stays for students.
+    toggle = reverse("matching:favourite_toggle", args=[cast.brief_a.pk])
+    assert client.post(toggle, {"save": "1"}).status_code == 403
+
+
+def test_the_two_lists_say_what_they_are_for_and_their_actions_are_buttons(cast, client_for):
+    a, b = published_brief(cast.org_a), published_brief(cast.org_a)
+    rank(cast.student_a, [a])
+    _save(cast.student_a, [b])
+    body = client_for(cast.student_a).get(reverse("matching:favourites")).content.decode()
+    assert "jusqu'à 5 comme favorites" in body
+    assert "c'est ce classement qu'elle utilise" in body
+    assert "Gardées pour plus tard" in body
+    for button in (f'id="fav-out-{a.pk}"', f'id="fav-add-{b.pk}"', f'id="fav-forget-{b.pk}"'):
+        tag = body[body.rindex("<button", 0, body.index(button)) : body.index(button)]
+        assert 'class="button button-small' in tag
 
 
 def test_move_through_the_page_and_come_back(cast, client_for):
