@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import User
 from organisations.models import Brief
 from organisations.workflow import BriefState
-from students.models import Cohort, StudentSkill
+from students.models import ApplicationPolicy, Cohort, Enrolment, StudentSkill
 
 from ..models import Application, ApplicationState, TeamMember
 from ..models.applications import LIVE_STATES, OPEN_STATES
@@ -106,6 +106,43 @@ def applications_of_student(*, student: User) -> list[Application]:
 
 def application_of_student_for_brief(*, student: User, brief: Brief) -> Application | None:
     return Application.objects.of_student(student).filter(brief=brief).first()
+
+
+def brief_ids_taken_by(*, student: User) -> set[int]:
+    """Briefs that are no longer a suggestion for the student: those they applied to (in any
+    state but withdrawn: a withdrawn application may be sent again, a declined one may not)
+    and those whose team they are in (allocated seats included). One query."""
+    applied = (
+        Application.objects.filter(student=student)
+        .exclude(state=S.WITHDRAWN)
+        .order_by()
+        .values_list("brief_id", flat=True)
+    )
+    seats = TeamMember.objects.filter(student=student).order_by().values_list("brief_id", flat=True)
+    return set(applied.union(seats))
+
+
+def enrolments_for_applying(*, student: User) -> list[Enrolment]:
+    """The student's active enrolments, latest cohort first, each annotated with
+    ``accepted`` (its accepted applications): what decides where they may still apply.
+    One query."""
+    return list(
+        Enrolment.objects.active()
+        .filter(student=student)
+        .select_related("cohort__school")
+        .annotate(accepted=Count("applications", filter=Q(applications__state=S.ACCEPTED)))
+        .order_by("-cohort__starts_on", "pk")
+    )
+
+
+def accepted_cap_of(enrolments: Sequence[Enrolment]) -> int | None:
+    """The cap on accepted projects when the student has reached it in every cohort where
+    they apply directly (``enrolments`` from :func:`enrolments_for_applying`); None while one
+    of them has room, or when they apply in none (allocated cohorts rank favourites)."""
+    direct = [e for e in enrolments if e.cohort.application_policy != ApplicationPolicy.ALLOCATION]
+    if direct and all(e.accepted >= e.cohort.max_accepted_applications for e in direct):  # type: ignore[attr-defined]
+        return direct[0].cohort.max_accepted_applications
+    return None
 
 
 # --- The organisation ---------------------------------------------------------------------------

@@ -206,6 +206,9 @@ class StudentRecommendations:
     page: Page | None = None
     source: str = ""  # "table" (the batch's rows) or "live" (scored for this page)
     items: list[RecommendedBrief] = field(default_factory=list)
+    # The cohort's cap on accepted projects, when the student has reached it: they may
+    # still browse, but no longer apply.
+    accepted_cap: int | None = None
 
     @property
     def count(self) -> int:
@@ -272,13 +275,30 @@ def _live_ranking(
         k = min(len(block), k * 4)
 
 
+def covers_a_required_skill(explanation: Explanation | None) -> bool:
+    """Whether the student earns credit on at least one of the brief's required skills
+    (directly or through a related skill), or the brief requires none. Without it a score
+    is made of availability, place and causes alone — 40 points at most, always a "partial
+    match" — and the brief is not recommended."""
+    if explanation is None:  # the brief vanished since it was ranked: the card drops it too
+        return True
+    return bool(explanation.skills_covered) or not explanation.skills_missing
+
+
 def student_recommendations(
     *, user: User, filters: RecommendationFilters, page_number: Any = 1
 ) -> StudentRecommendations:
     """The student's best open briefs (at most ``STUDENT_TOP_K``), a page of them with their
-    explanations. 7–12 queries whatever the number of briefs and students."""
+    explanations. 9–14 queries whatever the number of briefs and students.
+
+    Both paths rank the same top ``STUDENT_TOP_K`` open briefs, then leave out the same
+    ones: under the "hide partial matches" threshold, already applied to or joined
+    (:func:`brief_ids_taken_by`), covering none of the required skills. So the table and
+    the live scoring show the same list, which may hold fewer than ``STUDENT_TOP_K``."""
     from organisations.models import Brief
     from organisations.selectors import briefs_with_card_data
+
+    from .applications import accepted_cap_of, brief_ids_taken_by, enrolments_for_applying
 
     profile = _profile_with_skill_count(user)
     if profile is None:
@@ -292,11 +312,12 @@ def student_recommendations(
     if ranked is None:
         ranked, published, students = _live_ranking(user, filters)
         live, source = (published, students), "live"
-    ranked = [(pk, score) for pk, score in ranked if score >= filters.min_score]
+    taken = brief_ids_taken_by(student=user)
+    ranked = [(pk, score) for pk, score in ranked if score >= filters.min_score and pk not in taken]
 
-    page = Paginator(ranked, PAGE_SIZE).get_page(page_number)
-    ids = [pk for pk, _score in page.object_list]
-    briefs = {b.pk: b for b in briefs_with_card_data(Brief.objects.filter(pk__in=ids))}
+    # Every remaining pair is explained (at most STUDENT_TOP_K, in a constant number of
+    # queries): the skills rule needs it, and the count must agree with the pages.
+    ids = [pk for pk, _score in ranked]
     if live is not None:
         published, students = live
         index = {int(b): j for j, b in enumerate(published.block.ids)}
@@ -305,12 +326,27 @@ def student_recommendations(
         }
     else:
         explanations = explanations_for([(user.pk, pk) for pk in ids])
+    ranked = [
+        (pk, score)
+        for pk, score in ranked
+        if covers_a_required_skill(explanations.get((user.pk, pk)))
+    ]
+
+    page = Paginator(ranked, PAGE_SIZE).get_page(page_number)
+    shown = [pk for pk, _score in page.object_list]
+    briefs = {b.pk: b for b in briefs_with_card_data(Brief.objects.filter(pk__in=shown))}
     items = [
         RecommendedBrief(briefs[pk], score, explanations.get((user.pk, pk)))
         for pk, score in page.object_list
         if pk in briefs
     ]
-    return StudentRecommendations(state=ProfileState.READY, page=page, source=source, items=items)
+    return StudentRecommendations(
+        state=ProfileState.READY,
+        page=page,
+        source=source,
+        items=items,
+        accepted_cap=accepted_cap_of(enrolments_for_applying(student=user)),
+    )
 
 
 # --- "Profils recommandés" for a brief ---------------------------------------------------------

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -40,6 +39,7 @@ from ..models.applications import (
     NOTE_MAX_LENGTH,
     OPEN_STATES,
 )
+from ..selectors.applications import accepted_cap_of, enrolments_for_applying
 
 S = ApplicationState
 
@@ -94,13 +94,7 @@ def application_apply_check(*, student: User, brief: Brief) -> ApplyCheck:
             refusal=_("The team of this project is complete: it no longer takes applications."),
             existing=existing,
         )
-    enrolments: list[Enrolment] = list(
-        Enrolment.objects.active()
-        .filter(student=student)
-        .select_related("cohort__school")
-        .annotate(accepted=Count("applications", filter=Q(applications__state=S.ACCEPTED)))
-        .order_by("-cohort__starts_on", "pk")
-    )
+    enrolments = enrolments_for_applying(student=student)
     if not enrolments:
         return ApplyCheck(
             refusal=_(
@@ -119,9 +113,8 @@ def application_apply_check(*, student: User, brief: Brief) -> ApplyCheck:
             % {"cohort": enrolments[0].cohort.name},
             existing=existing,
         )
-    eligible = [e for e in free if e.accepted < e.cohort.max_accepted_applications]  # type: ignore[attr-defined]
-    if not eligible:
-        cap = free[0].cohort.max_accepted_applications
+    cap = accepted_cap_of(free)
+    if cap is not None:
         return ApplyCheck(
             refusal=ngettext(
                 "You have already been accepted on %(count)s project, the most your cohort allows.",
@@ -132,6 +125,7 @@ def application_apply_check(*, student: User, brief: Brief) -> ApplyCheck:
             % {"count": cap},
             existing=existing,
         )
+    eligible = [e for e in free if e.accepted < e.cohort.max_accepted_applications]  # type: ignore[attr-defined]
     return ApplyCheck(existing=existing, enrolments=eligible)
 
 

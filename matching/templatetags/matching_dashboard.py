@@ -33,5 +33,6 @@ def student_matching_panel(context: template.Context) -> dict[str, Any]:
         "ready": result.state == ProfileState.READY,
         "matches": result.items[:DASHBOARD_MATCHES],
         "match_count": result.count,
+        "accepted_cap": result.accepted_cap,
         "open_applications": open_application_count(student=request.user),
     }

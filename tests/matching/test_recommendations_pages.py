@@ -58,7 +58,8 @@ def test_the_table_and_the_live_scoring_rank_alike(cast) -> None:
     source, table = _all_pages(cast.student_a)
     assert source == "table"
     assert table == live
-    assert len(table) == selectors.STUDENT_TOP_K
+    # The top 20 less the briefs whose required skills the student covers none of.
+    assert 0 < len(table) <= selectors.STUDENT_TOP_K
 
 
 def test_a_changed_profile_is_scored_on_the_fly_until_the_next_run(cast) -> None:
@@ -334,3 +335,81 @@ def test_the_brief_page_links_members_to_recommended_profiles(cast, client_for) 
     assert _brief_url(cast.brief_a) in client_for(cast.member_a).get(detail).content.decode()
     for outsider in (cast.owner_b, cast.student_a, None):
         assert _brief_url(cast.brief_a) not in client_for(outsider).get(detail).content.decode()
+
+
+# --- What "Missions pour vous" leaves out, and the cohort's cap --------------------------------
+
+
+def _ids(user, filters=None) -> list[int]:
+    return [pk for pk, _score in _all_pages(user, filters)[1]]
+
+
+def test_briefs_applied_to_or_joined_are_left_out_alike_on_both_paths(cast) -> None:
+    from .applications_fixtures import free, make_application
+
+    free(cast.cohort_a, max_accepted_applications=3)
+    make_world(cast, briefs=25, students=5)
+    first, second, third, fourth, *_rest = _ids(cast.student_a)
+    make_application(cast.student_a, Brief.objects.get(pk=first))  # waiting for an answer
+    make_application(cast.student_a, Brief.objects.get(pk=second), state="accepted")  # team
+    make_application(cast.student_a, Brief.objects.get(pk=third), state="withdrawn")
+    make_application(cast.student_a, Brief.objects.get(pk=fourth), state="declined")
+    source, live = _all_pages(cast.student_a)
+    assert source == "live"
+    shown = [pk for pk, _score in live]
+    assert first not in shown and second not in shown and fourth not in shown
+    assert third in shown  # a withdrawn application may be sent again
+    _full()
+    source, table = _all_pages(cast.student_a)
+    assert source == "table"
+    assert table == live
+
+
+def test_briefs_covering_none_of_the_required_skills_are_not_recommended(cast) -> None:
+    from matching.models import Skill
+
+    # brief_a requires WordPress only; student_a holds Django and PostgreSQL.
+    fits = add_briefs(cast, 1, seed=7)[0]
+    BriefSkill.objects.filter(brief=fits).delete()
+    BriefSkill.objects.create(brief=fits, skill_id=_skill_id("django"), level=2, weight=3)
+    BriefSkill.objects.create(brief=fits, skill_id=_skill_id("swift"), level=2, weight=3)
+    for path in ("live", "table"):
+        if path == "table":
+            _full()
+        result = student_recommendations(user=cast.student_a, filters=RecommendationFilters())
+        assert result.source == path
+        shown = [item.brief.pk for item in result.items]
+        assert fits.pk in shown  # one of two skills is enough
+        assert cast.brief_a.pk not in shown
+        assert result.count == len(shown)
+    # The same brief once the student holds WordPress (or a related skill).
+    StudentSkill.objects.create(
+        profile=cast.profile_a, skill=Skill.objects.get(slug="wordpress"), level=1
+    )
+    result = student_recommendations(user=cast.student_a, filters=RecommendationFilters())
+    assert cast.brief_a.pk in [item.brief.pk for item in result.items]
+
+
+def test_a_student_at_the_cohort_cap_is_told_at_the_top_and_still_browses(cast, client_for) -> None:
+    from students.models import ApplicationPolicy
+
+    from .applications_fixtures import free, make_application, set_policy
+
+    free(cast.cohort_a, max_accepted_applications=1)
+    make_world(cast, briefs=10, students=2)
+    client = client_for(cast.student_a)
+    banner = "le maximum prévu par votre promotion : vous ne pouvez plus postuler"
+    assert banner not in client.get(URL).content.decode()
+    make_application(cast.student_a, cast.brief_b, state="accepted")
+    page = client.get(URL)
+    html = page.content.decode()
+    assert "Vous avez déjà 1 candidature acceptée" in html and banner in html
+    assert html.index(banner) < html.index('class="catalogue-count"')
+    assert page.context["result"].items  # still listed
+    filtered = client.get(URL, {"category": "website"}, headers={"HX-Request": "true"})
+    assert banner in filtered.content.decode()  # the htmx results keep it
+    free(cast.cohort_a, max_accepted_applications=2)
+    assert banner not in client.get(URL).content.decode()
+    # In an allocated cohort students do not apply: no cap to speak of.
+    set_policy(cast.cohort_a, ApplicationPolicy.ALLOCATION, max_accepted_applications=1)
+    assert banner not in client.get(URL).content.decode()
