@@ -53,6 +53,14 @@ LOCATION_PHRASES: Final = {
     LocationVerdict.TOO_FAR: gettext_lazy("Too far for on-site work"),
 }
 
+#: What the badge says instead of a score, beside the headline on skills: the reason, so that
+#: "Dates incompatibles · Couvre 2 des 7 compétences recherchées" reads as one statement
+#: (a bare "no match" next to covered skills looked like a contradiction).
+EXCLUSION_BADGES: Final = {
+    Exclusion.BRIEF_CLOSED: gettext_lazy("Project closed"),
+    Exclusion.NO_DATE_OVERLAP: gettext_lazy("Dates do not fit"),
+}
+
 EXCLUSION_PHRASES: Final = {
     Exclusion.BRIEF_CLOSED: gettext_lazy(
         "This project no longer takes students (closed or team full)."
@@ -244,6 +252,8 @@ def word_explanation(
     )
     score = None if explanation.score is None else round(explanation.score)
     band, band_label = band_of(explanation.score)
+    if explanation.excluded is not None:
+        band_label = str(EXCLUSION_BADGES[explanation.excluded])
     return WordedExplanation(
         score=score,
         band=band,

@@ -201,6 +201,37 @@ def test_the_organisation_reads_the_applications_with_skills_and_motivation(
     assert "match-explanation" in page  # the engine explains the match beside it
 
 
+def test_an_applicant_out_of_the_project_dates_gets_a_badge_that_agrees_with_the_headline(
+    cast, client_for
+) -> None:
+    """No score for a pair with no shared day: the badge says why ("Dates incompatibles")
+    beside "Couvre 1 des 1 compétences…", instead of a bare "no match" that read as a
+    contradiction of the covered skills."""
+    import datetime
+
+    free(cast.cohort_a)
+    student = new_student(cast.cohort_a)
+    profile = student.student_profile  # type: ignore[attr-defined]
+    StudentSkill.objects.create(
+        profile=profile, skill=cast.brief_a.brief_skills.get().skill, level=3
+    )
+    cast.brief_a.start_date = datetime.date.today() + datetime.timedelta(days=60)
+    cast.brief_a.end_date = cast.brief_a.start_date + datetime.timedelta(days=60)
+    cast.brief_a.save(update_fields=["start_date", "end_date"])
+    profile.available_from = datetime.date.today()
+    profile.available_until = datetime.date.today() + datetime.timedelta(days=30)
+    profile.save(update_fields=["available_from", "available_until"])
+    make_application(student, cast.brief_a)
+    page = _text(
+        client_for(cast.member_a).get(
+            reverse("matching:brief_applications", kwargs={"pk": cast.brief_a.pk})
+        )
+    )
+    assert "Dates incompatibles" in page
+    assert "Couvre la compétence recherchée" in page
+    assert "Pas de correspondance pour l'instant" not in page
+
+
 def test_the_organisation_page_runs_constant_queries(
     cast, client_for, django_assert_max_num_queries
 ) -> None:
