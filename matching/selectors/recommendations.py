@@ -28,7 +28,7 @@ from ..engine_data import (
     student_block,
     taxonomy_data,
 )
-from ..models import Application, CohortBrief, MatchScore, RecomputeRun
+from ..models import Application, CohortBrief, MatchScore, RecomputeRun, TeamMember
 from ..scoring import (
     BriefBlock,
     Explanation,
@@ -376,6 +376,9 @@ class RecommendedStudent:
     explanation: Explanation | None
     profile_pk: int | None  # set when the viewer may open the profile page
     linked: bool  # from a cohort working with the organisation
+    # Their application to this brief, when it waits for the organisation's answer
+    # (submitted or shortlisted): the next step is to answer it.
+    application: Application | None = None
 
 
 @dataclass(frozen=True)
@@ -423,6 +426,28 @@ def _visible_rows(brief: Brief) -> dict[int, float]:
     )
 
 
+def _decided_and_waiting(brief: Brief) -> tuple[set[int], dict[int, Application]]:
+    """Who is no longer a suggestion for the brief — its team, and the students whose
+    application to it the organisation declined — and the applications waiting for its
+    answer, by student. Applications the organisation has not received (awaiting the
+    school's approval) and withdrawn ones change nothing. Two queries."""
+    from ..models import ApplicationState
+    from ..models.applications import DECIDABLE_STATES
+
+    decided = set(TeamMember.objects.filter(brief=brief).values_list("student_id", flat=True))
+    waiting = {}
+    for application in Application.objects.filter(
+        brief=brief,
+        submitted_at__isnull=False,
+        state__in=[*DECIDABLE_STATES, ApplicationState.DECLINED],
+    ).only("pk", "student_id", "brief_id", "state", "submitted_at"):
+        if application.state == ApplicationState.DECLINED:
+            decided.add(application.student_id)
+        else:
+            waiting[application.student_id] = application
+    return decided, waiting
+
+
 def _pending(brief: Brief, rows: dict[int, float]) -> bool:
     if rows:
         return False
@@ -434,8 +459,10 @@ def brief_recommendations(
     *, brief: Brief, viewer: User, roles: Roles | None = None, page_number: Any = 1
 ) -> BriefRecommendations:
     """Students to suggest for a brief, best first: the stored top students who opted in to
-    be visible, and the students of cohorts working with the organisation (scored now). The
-    caller has checked that ``viewer`` belongs to the brief's organisation."""
+    be visible, and the students of cohorts working with the organisation (scored now),
+    less its team and those it declined; an applicant waiting for an answer comes with
+    their application. The caller has checked that ``viewer`` belongs to the brief's
+    organisation."""
     from accounts.models import User
     from organisations.workflow import BriefState
     from students.models import StudentProfile, StudentSkill
@@ -444,7 +471,8 @@ def brief_recommendations(
         return BriefRecommendations(is_open=False)
     visible = _visible_rows(brief)
     linked = _linked_scores(brief)
-    merged = {**visible, **linked}
+    decided, waiting = _decided_and_waiting(brief)
+    merged = {pk: s for pk, s in {**visible, **linked}.items() if pk not in decided}
     ranked = sorted(merged.items(), key=lambda item: (-item[1], item[0]))
     page = Paginator(ranked, PAGE_SIZE).get_page(page_number)
     ids = [pk for pk, _score in page.object_list]
@@ -474,6 +502,7 @@ def brief_recommendations(
             explanation=explanations.get((pk, brief.pk)),
             profile_pk=may_open.get(pk),
             linked=pk in linked,
+            application=waiting.get(pk),
         )
         for pk, score in page.object_list
         if pk in users

@@ -124,8 +124,12 @@ def test_an_organisation_member_sees_recommended_profiles(
     expect(page.get_by_role("heading", level=1)).to_have_text(cast.brief_a.title)
     expect(page.get_by_text("Profils recommandés", exact=True)).to_be_visible()
     expect(page.get_by_text("1 profil recommandé")).to_be_visible()
-    student = page.get_by_role("link", name=cast.student_a.display_name)
+    student = page.get_by_role("link", name=cast.student_a.display_name, exact=True)
     expect(student).to_be_visible()
+    # Every profile ends on a next step: here, their profile page.
+    expect(page.locator(".student-match-actions").get_by_role("link")).to_have_text(
+        f"Voir le profil : {cast.student_a.display_name}"
+    )
     page.locator("summary").first.click()
     expect(page.locator(".match-lines")).to_contain_text("manque Swift")
     assert_accessible(page)

@@ -413,3 +413,41 @@ def test_a_student_at_the_cohort_cap_is_told_at_the_top_and_still_browses(cast, 
     # In an allocated cohort students do not apply: no cap to speak of.
     set_policy(cast.cohort_a, ApplicationPolicy.ALLOCATION, max_accepted_applications=1)
     assert banner not in client.get(URL).content.decode()
+
+
+# --- What "Profils recommandés" leaves out, and each profile's next step ----------------------
+
+
+def test_recommended_profiles_leave_out_the_team_and_lead_somewhere(cast, client_for) -> None:
+    from .applications_fixtures import free, make_application
+
+    free(cast.cohort_a)
+    world = make_world(cast, briefs=4, students=12)
+    brief = next(b for b in world.briefs if b.organisation_id == cast.org_a.pk)
+    CohortBrief.objects.create(cohort=cast.cohort_a, brief=brief)  # every student is linked
+    _full()
+    before = selectors.brief_recommendations(brief=brief, viewer=cast.owner_a, page_number=1)
+    member, declined, applicant, waiting_school, *_ = [i.student for i in before.items]
+    make_application(member, brief, state="accepted")
+    make_application(declined, brief, state="declined")
+    application = make_application(applicant, brief, state="shortlisted")
+    make_application(waiting_school, brief, state="awaiting_approval")
+
+    result = selectors.brief_recommendations(brief=brief, viewer=cast.owner_a, page_number=1)
+    shown = {item.student.pk: item for item in result.items}
+    assert member.pk not in shown and declined.pk not in shown
+    assert result.count == before.count - 2
+    assert shown[applicant.pk].application == application
+    # An application the organisation has not received yet changes nothing it sees.
+    assert shown[waiting_school.pk].application is None
+
+    html = client_for(cast.owner_a).get(_brief_url(brief)).content.decode()
+    applications = reverse("matching:brief_applications", kwargs={"pk": brief.pk})
+    assert f'href="{applications}#application-{application.pk}"' in html
+    assert "Répondre à sa candidature" in html and "Présélectionnée" in html
+    for item in result.items:
+        if item.profile_pk:
+            assert reverse("students:profile_detail", kwargs={"pk": item.profile_pk}) in html
+    assert any(not i.profile_pk and not i.application for i in result.items)
+    assert f'href="{applications}"' in html  # where a closed profile will show up
+    assert "Si elle choisit cette mission, vous la retrouverez parmi ses candidatures" in html
