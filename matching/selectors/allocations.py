@@ -452,6 +452,12 @@ class Team:
     def under_minimum(self) -> bool:
         return 0 < self.size < self.min_team
 
+    @property
+    def closed(self) -> bool:
+        """The brief left the published state since the run (started, cancelled…):
+        publishing with students on it is refused."""
+        return self.brief.state != BriefState.PUBLISHED
+
 
 @dataclass
 class OrganisationLoad:
@@ -515,6 +521,12 @@ class Proposal:
     @property
     def over_capacity(self) -> list[Team]:
         return [team for team in self.teams if team.over_capacity]
+
+    @property
+    def closed_with_members(self) -> list[Team]:
+        """Teams whose brief is no longer published but still holds students: what stops
+        the publication, said before staff press the button."""
+        return [team for team in self.teams if team.closed and team.members]
 
     @property
     def organisations_over_capacity(self) -> list[OrganisationLoad]:

@@ -442,7 +442,10 @@ def _check_team(
     if brief is None or brief.state != BriefState.PUBLISHED:
         title = brief.title if brief else "?"
         raise ValidationError(
-            _("“%(title)s” is no longer open: move its students elsewhere, or run again.")
+            _(
+                "The project “%(title)s” is no longer open: move its students elsewhere, "
+                "or run again."
+            )
             % {"title": title},
             code="brief_closed",
         )

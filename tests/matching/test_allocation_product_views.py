@@ -320,3 +320,33 @@ def test_the_proposal_warns_when_a_move_takes_an_organisation_over_its_capacity(
     assert warning in page
     assert f"{cast.org_a.name} : 3 étudiants, pour 2 qu'elle dit pouvoir accueillir" in page
     assert "Publier la répartition" in page  # publishing stays possible
+
+
+def test_the_proposal_flags_a_brief_no_longer_open_before_publishing(
+    cast, client_for, django_capture_on_commit_callbacks
+):
+    from organisations.models import Brief
+    from organisations.workflow import BriefState
+
+    cohort, _users, _briefs = _cohort_with_choices(cast, students=8)
+    run = _run(cohort, cast.staff_a, django_capture_on_commit_callbacks)
+    staff = client_for(cast.staff_a)
+    proposal_url = reverse("matching:allocation_run", args=[cohort.pk, run.pk])
+    assert "Missions qui ne sont plus ouvertes" not in _text(staff.get(proposal_url))
+
+    started = next(team for team in run.assignment.values() if team)
+    brief = Brief.objects.get(pk=int(started))
+    brief.state = BriefState.IN_PROGRESS
+    brief.save(update_fields=["state"])
+    page = _text(staff.get(proposal_url))
+    assert "Missions qui ne sont plus ouvertes" in page
+    assert f'<a href="#brief-{brief.pk}">{brief.title}</a>' in page
+    assert "Plus ouverte" in page  # on its team's card
+
+    publish = reverse("matching:allocation_publish", args=[cohort.pk, run.pk])
+    after = _text(staff.post(publish, follow=True))
+    assert (
+        f"La mission « {brief.title} » n'est plus ouverte : déplacez ses étudiants ailleurs, "
+        "ou relancez le calcul." in after
+    )
+    assert not TeamMember.objects.filter(allocation=run).exists()
