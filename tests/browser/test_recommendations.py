@@ -81,6 +81,22 @@ def test_a_student_sees_the_brief_that_needs_their_skills_first(
     page.get_by_label("Type de besoin").select_option("website")
     expect(page.locator(".recommendation")).to_have_count(2)
     assert_accessible(page)
+    # On a desktop the sidebar is wide enough for every kind of need: none is cut short
+    # ("Tous les types de besoir").
+    for text, width, room in page.get_by_label("Type de besoin").evaluate(_OPTION_WIDTHS):
+        assert width + _SELECT_ARROW <= room, text
+
+
+# The select's arrow takes about this much of its content box in Chromium.
+_SELECT_ARROW = 24
+# Each option's text width in the select's font, and the room its content box leaves.
+_OPTION_WIDTHS = """(select) => {
+  const style = getComputedStyle(select);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return Array.from(select.options, (o) => [o.text, context.measureText(o.text).width, room]);
+}"""
 
 
 def test_a_new_student_finds_the_way_to_saved_projects(
