@@ -510,6 +510,8 @@ def cohort_import_preview(request: HttpRequest, pk: int, token: UUID) -> HttpRes
             "enrol_count": plan.count("enrol"),
             "invite_count": plan.count("invite") + plan.count("reinvite"),
             "already_count": plan.count("already"),
+            # The button counts what confirming changes, not the rows read.
+            "change_count": len(plan.rows) - plan.count("already"),
         },
     )
 
