@@ -22,6 +22,15 @@ from .axe import assert_accessible
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# Whether a <select> is wide enough for its chosen option's text (plus padding and arrow).
+SHOWS_ITS_WHOLE_CHOICE = """select => {
+    const context = document.createElement("canvas").getContext("2d");
+    context.font = getComputedStyle(select).font;
+    const text = select.options[select.selectedIndex].text;
+    return context.measureText(text).width + 48 <= select.clientWidth;
+}"""
+
+
 def _date(days: int) -> str:
     return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
 
@@ -90,6 +99,10 @@ def _write_brief(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Les compétences recherchées")
     # The website proposals are there; add one more with the picker, by keyboard.
     expect(page.get_by_role("group", name="WordPress")).to_be_visible()
+    skill_select = page.get_by_role("group", name="Ajouter une compétence").get_by_label(
+        "Compétence", exact=True
+    )
+    assert skill_select.evaluate(SHOWS_ITS_WHOLE_CHOICE), "the placeholder is cut off"
     search = page.get_by_label("Chercher une compétence")
     search.fill("django")
     result = page.get_by_role("button", name=re.compile(r"^Django"))
