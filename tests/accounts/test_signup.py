@@ -104,3 +104,54 @@ def test_email_login_is_case_insensitive(client) -> None:
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")
+
+
+# --- The confirmation link ------------------------------------------------------------------
+
+
+def _confirmation_url(email_address: EmailAddress) -> str:
+    from allauth.account.models import EmailConfirmationHMAC
+
+    return reverse("account_confirm_email", args=[EmailConfirmationHMAC(email_address).key])
+
+
+def _text(response) -> str:
+    import html
+
+    return " ".join(html.unescape(response.content.decode()).split())
+
+
+def test_the_confirmation_page_speaks_plain_french(client) -> None:
+    user = UserFactory.create(email="ines@exemple.fr", verified=False)
+    address = EmailAddress.objects.create(user=user, email=user.email, primary=True)
+    text = _text(client.get(_confirmation_url(address)))
+    assert "Confirmez que l'adresse <strong>ines@exemple.fr</strong> est bien la vôtre." in text
+    assert "Confirmer mon adresse" in text
+    assert "est l'adresse e-mail de" not in text
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_link_opened_again_says_the_address_is_confirmed(client, signed_in) -> None:
+    user = UserFactory.create(email="ines@exemple.fr", verified=False)
+    address = EmailAddress.objects.create(user=user, email=user.email, primary=True)
+    url = _confirmation_url(address)
+    assert client.post(url).status_code == 302
+    address.refresh_from_db()
+    assert address.verified
+    if signed_in:
+        client.force_login(user)
+    else:
+        client.logout()
+    text = _text(client.get(url))
+    assert "Votre adresse est déjà confirmée" in text
+    assert "expiré" not in text
+    next_step = reverse("dashboard") if signed_in else reverse("account_login")
+    assert f'href="{next_step}"' in text
+
+
+def test_a_forged_or_broken_link_says_it_no_longer_works(client) -> None:
+    UserFactory.create(email="ines@exemple.fr")  # verified: a forged key must not say so
+    text = _text(client.get(reverse("account_confirm_email", args=["MQ:forged:signature"])))
+    assert "Ce lien ne fonctionne plus" in text
+    assert "déjà confirmée" not in text
+    assert f'href="{reverse("account_login")}"' in text
