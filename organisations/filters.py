@@ -5,6 +5,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -50,8 +51,31 @@ def _skill_choices() -> list[tuple[Any, Any]]:
     return grouped_skill_choices()[1:]  # without its "Choose a skill" placeholder
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+def _date_input(**attrs: str) -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+# htmx swaps only the results: this field's error lives in a fixed slot beside it, which the
+# results response replaces out of band (catalogue_results.html), so the inputs are never
+# swapped under the person's fingers.
+START_BEFORE_ERROR_SLOT = "id_start_before_error_slot"
+
+
+class BriefFilterForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        after, before = cleaned.get("start_after"), cleaned.get("start_before")
+        if after and before and before < after:
+            # The field is then left out of the filtering: the other date still applies.
+            self.add_error(
+                "start_before",
+                ValidationError(
+                    _("This date comes before “%(label)s”: swap the two dates or clear one."),
+                    code="before_start_after",
+                    params={"label": self.fields["start_after"].label},
+                ),
+            )
+        return cleaned
 
 
 class BriefFilter(django_filters.FilterSet):
@@ -108,7 +132,8 @@ class BriefFilter(django_filters.FilterSet):
         label=_("Starts on or before"),
         field_name="start_date",
         lookup_expr="lte",
-        widget=_date_input(),
+        widget=_date_input(**{"aria-describedby": START_BEFORE_ERROR_SLOT}),
+        template_name="organisations/forms/catalogue_date_field.html",
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
@@ -120,6 +145,7 @@ class BriefFilter(django_filters.FilterSet):
     class Meta:
         model = Brief
         fields: list[str] = []
+        form = BriefFilterForm
 
     def __init__(
         self, data: Any = None, queryset: QuerySet[Brief] | None = None, **kwargs: Any

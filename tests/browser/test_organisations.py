@@ -361,3 +361,21 @@ def test_the_moderation_pages_fit_at_1280(page: Page, live_server, login_as) -> 
     expect(page.get_by_role("columnheader", name="Publiée le")).to_be_visible()
     results = page.locator(".results")
     assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
+
+
+def test_catalogue_dates_the_wrong_way_round_are_explained(page: Page, live_server) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/briefs/")
+    page.get_by_label("Début à partir du").fill(_date(60))
+    page.get_by_label("Début au plus tard le").fill(_date(10))
+    # htmx swaps the results and, out of band, the error beside the field.
+    expect(page).to_have_url(re.compile(r"start_before="))
+    error = page.locator("#id_start_before_error_slot")
+    expect(error).to_contain_text("Cette date est antérieure à « Début à partir du »")
+    expect(page.get_by_label("Début au plus tard le")).to_have_accessible_description(
+        re.compile("antérieure")
+    )
+    assert_accessible(page)
+    page.get_by_label("Début au plus tard le").fill(_date(90))
+    expect(page).to_have_url(re.compile(r"start_before=" + _date(90)))
+    expect(error).to_be_empty()

@@ -177,6 +177,39 @@ def test_htmx_gets_only_the_results(client: Client, catalogue) -> None:
     assert "Une base de données des vélos" in html
 
 
+def _slot(html: str) -> str:
+    """The error slot beside "Starts on or before" (the full page's, or htmx's out of band)."""
+    start = html.index('id="id_start_before_error_slot"')
+    return html[start : html.index("</div>", start)]
+
+
+def test_dates_the_wrong_way_round_are_explained_beside_the_field(
+    client: Client, catalogue
+) -> None:
+    after = (TODAY + datetime.timedelta(days=30)).isoformat()
+    before = (TODAY + datetime.timedelta(days=5)).isoformat()
+    response = client.get(URL, {"start_after": after, "start_before": before})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Cette date est antérieure à «\u00a0Début à partir du\u00a0»\u00a0:" in _slot(html)
+    assert 'aria-describedby="id_start_before_error_slot"' in html
+    # The later bound is left out; the earlier one still filters.
+    assert titles(response) == ["Un site internet pour nos adhérents"]
+
+
+def test_htmx_brings_the_date_error_and_clears_it(client: Client, catalogue) -> None:
+    headers = {"HX-Request": "true", "HX-Target": "catalogue-results"}
+    after = (TODAY + datetime.timedelta(days=30)).isoformat()
+    wrong = (TODAY + datetime.timedelta(days=5)).isoformat()
+    html = client.get(URL, {"start_after": after, "start_before": wrong}, headers=headers)
+    slot = _slot(html.content.decode())
+    assert 'hx-swap-oob="innerHTML"' in slot and "antérieure" in slot
+    right = (TODAY + datetime.timedelta(days=60)).isoformat()
+    html = client.get(URL, {"start_after": after, "start_before": right}, headers=headers)
+    slot = _slot(html.content.decode())
+    assert 'hx-swap-oob="innerHTML"' in slot and "errorlist" not in slot
+
+
 def test_search_terms_fold_and_singularise() -> None:
     assert search_terms("Site Internet pour les adhérents") == ["site", "internet", "adherent"]
 
