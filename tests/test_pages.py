@@ -315,3 +315,44 @@ def test_staff_without_the_moderators_group_sees_no_queue_it_cannot_open(cast, c
     body = response.content.decode()
     assert "Votre prochaine étape" not in body
     assert "Ouvrir l'espace de modération" in body
+
+
+# --- Words: one term per concept across our catalogues -----------------------------------
+
+CATALOGUES = ("locale", "accounts/locale", "students/locale", "notifications/locale")
+# Kinds of institution, where "école" is the right word (not the institution itself).
+SCHOOL_KINDS = ("École d'ingénieurs", "écoles d'ingénieurs", "Écoles et bootcamps", "école ou")
+
+
+def _french_strings() -> list[str]:
+    from pathlib import Path
+
+    import polib
+
+    root = Path(__file__).resolve().parents[1]
+    strings = []
+    for catalogue in CATALOGUES:
+        for entry in polib.pofile(str(root / catalogue / "fr/LC_MESSAGES/django.po")):
+            strings += list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+    return strings
+
+
+def test_the_site_says_e_mail_never_courriel() -> None:
+    # allauth says "e-mail" on every account page: so do we (and Django's validator, overridden).
+    assert [text for text in _french_strings() if "ourriel" in text] == []
+
+
+def test_a_school_is_an_etablissement_in_our_words() -> None:
+    def about_the_institution(text: str) -> bool:
+        for kind in SCHOOL_KINDS:
+            text = text.replace(kind, "")
+        return "école" in text.lower()
+
+    assert [text for text in _french_strings() if about_the_institution(text)] == []
+
+
+def test_the_login_and_validation_messages_say_e_mail(client) -> None:
+    body = client.get(reverse("account_login")).content.decode()
+    assert 'for="id_login">E-mail</label>' in body
+    response = client.post(reverse("account_signup"), {"email": "pas-une-adresse"})
+    assert "Saisissez une adresse e-mail valide." in response.content.decode()

@@ -47,7 +47,7 @@ def test_unverified_user_cannot_sign_in(client) -> None:
     [
         ({"first_name": "A" * 151}, "first_name", "au plus 150 caractères"),
         ({"last_name": "B" * 151}, "last_name", "au plus 150 caractères"),
-        ({"email": "pas-une-adresse"}, "email", "adresse de courriel valide"),
+        ({"email": "pas-une-adresse"}, "email", "adresse e-mail valide"),
         ({"password1": "123", "password2": "123"}, "password1", "trop court"),
         ({"password1": "motdepasse", "password2": "motdepasse"}, "password1", "trop courant"),
         ({"intent": ""}, "intent", "obligatoire"),

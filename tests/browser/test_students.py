@@ -38,10 +38,10 @@ def test_staff_share_a_code_a_student_joins_and_fills_the_profile(
     page.get_by_role("link", name="Inscrire mon établissement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inscrire mon établissement")
     assert_accessible(page)
-    page.get_by_label("Nom de l'école").fill("ISEN Lille")
+    page.get_by_label("Nom de l'établissement").fill("ISEN Lille")
     page.get_by_label("École d'ingénieurs").check()
     page.get_by_label("Ville", exact=True).fill("Lille")
-    page.get_by_role("button", name="Enregistrer l'école").click()
+    page.get_by_role("button", name="Enregistrer l'établissement").click()
 
     # Create the cohort: a backwards date range is refused beside the field, in French.
     expect(page.get_by_role("heading", level=1)).to_have_text("Créer une promotion")
@@ -229,9 +229,9 @@ def test_invitations_pages_and_the_remaining_staff_pages(
     )
     login_as(staff)
     for path, heading in [
-        ("/schools/", "Mes écoles et promotions"),
+        ("/schools/", "Mes établissements et promotions"),
         (f"/schools/{school.pk}/", "ISEN Lille"),
-        (f"/schools/{school.pk}/edit/", "Modifier l'école"),
+        (f"/schools/{school.pk}/edit/", "Modifier l'établissement"),
         (f"/cohorts/{cohort.pk}/edit/", "Modifier la promotion"),
     ]:
         page.goto(base + path)
@@ -242,13 +242,13 @@ def test_invitations_pages_and_the_remaining_staff_pages(
     page.goto(f"{base}/schools/{school.pk}/")
     page.get_by_role("link", name="Inviter un collègue").click()
     assert_accessible(page)
-    page.get_by_label("Adresse de courriel de votre collègue").fill("claire@isen.fr")
+    page.get_by_label("Adresse e-mail de votre collègue").fill("claire@isen.fr")
     page.get_by_role("button", name="Envoyer l'invitation").click()
     expect(page.get_by_text("Une invitation a été envoyée à claire@isen.fr")).to_be_visible()
     page.goto(f"{base}/cohorts/{cohort.pk}/")
-    page.get_by_role("link", name="Inviter par courriel").click()
+    page.get_by_role("link", name="Inviter par e-mail").click()
     assert_accessible(page)
-    page.get_by_label("Adresse de courriel de l'étudiant").fill("hugo@isen.fr")
+    page.get_by_label("Adresse e-mail de l'étudiant").fill("hugo@isen.fr")
     page.get_by_role("button", name="Envoyer l'invitation", exact=True).click()
     expect(page.get_by_text("Une invitation a été envoyée à hugo@isen.fr")).to_be_visible()
 

@@ -210,7 +210,7 @@ def test_an_invalid_choice_shows_an_error_and_saves_nothing(cast, client_for) ->
 SECTIONS = {
     "organisation": "Votre organisation et ses projets",
     "student": "Vos candidatures et vos projets",
-    "school": "Votre école et vos promotions",
+    "school": "Votre établissement et vos promotions",
     "invitations": "Invitations et équipes",
 }
 

@@ -133,7 +133,7 @@ def test_cohort_creation_draws_a_join_code_and_checks_its_fields(cast) -> None:
     assert error.value.message_dict == {
         "ends_on": ["La date de fin doit être postérieure à la date de début."]
     }
-    with pytest.raises(ValidationError, match="équipe de l'école"):
+    with pytest.raises(ValidationError, match="équipe de l'établissement"):
         services.cohort_create(
             school=cast.school_a,
             details=_details(supervisors=[cast.staff_b]),

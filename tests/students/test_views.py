@@ -144,7 +144,7 @@ def test_export_neutralises_formulas(cast, client_for) -> None:
     assert "attachment" in response["Content-Disposition"]
     text = response.content.decode("utf-8")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][:4] == ["Nom", "Prénom", "Courriel", "Groupe"]
+    assert rows[0][:4] == ["Nom", "Prénom", "E-mail", "Groupe"]
     assert rows[1][1] == '\'=HYPERLINK("http://evil","clic")'
     assert rows[1][10] == "'+33 Lille"
     assert "Django (3)" in rows[1][5]
@@ -295,7 +295,7 @@ def test_import_preview_of_students_all_enrolled_offers_nothing_to_confirm(
     ("data", "message"),
     [
         (b"courriel;nom\na@b.fr;Martin\n", "Colonne manquante"),
-        (b"email;first name;last name\nnot-an-email;A;B\n", "n'est pas une adresse de courriel"),
+        (b"email;first name;last name\nnot-an-email;A;B\n", "n'est pas une adresse e-mail"),
         (b"email;first name;last name\na@b.fr;A;B\nA@b.fr;C;D\n", "figure déjà ligne 2"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "n'est pas un fichier CSV"),
         (b"email;first name;last name\n" + b"etudiant@ecole.fr;Prenom;Nom\n" * 100_000, "1 Mo"),
