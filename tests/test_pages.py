@@ -356,3 +356,10 @@ def test_the_login_and_validation_messages_say_e_mail(client) -> None:
     assert 'for="id_login">E-mail</label>' in body
     response = client.post(reverse("account_signup"), {"email": "pas-une-adresse"})
     assert "Saisissez une adresse e-mail valide." in response.content.decode()
+
+
+def test_french_double_punctuation_never_starts_a_line() -> None:
+    import re
+
+    breakable = [t for t in _french_strings() if re.search(r" [?!:;»]|« ", t)]
+    assert breakable == []

@@ -81,7 +81,7 @@ def test_every_row_problem_is_reported_with_its_line() -> None:
     parsed = parse_roster(text.encode())
     assert not parsed.ok
     problems = {(p.line, p.message) for p in parsed.problems}
-    assert (2, "« pas-une-adresse » n'est pas une adresse e-mail valide.") in problems
+    assert (2, "«\u00a0pas-une-adresse\u00a0» n'est pas une adresse e-mail valide.") in problems
     assert (4, "L'adresse e-mail est vide.") in problems
     assert (5, "L'adresse HUGO@isen.fr figure déjà ligne 3.") in problems
     assert (6, "Le prénom est vide.") in problems
