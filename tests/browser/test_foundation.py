@@ -110,6 +110,45 @@ def test_keyboard_user_reaches_main_content_and_navigation(page: Page, live_serv
     expect(page.locator("#main")).to_be_focused()
 
 
+def _header_rows(page: Page) -> dict[str, float]:
+    """Top of the brand, the menu button and the language switcher, and the header height."""
+    return page.evaluate(
+        """() => Object.fromEntries([
+            ["brand", ".brand"], ["menu", ".nav-toggle"], ["languages", ".language-switcher"],
+            ["header", ".site-header"],
+        ].map(([name, selector]) => {
+            const box = document.querySelector(selector).getBoundingClientRect();
+            return [name, name === "header" ? box.height : box.top + box.height / 2];
+        }))"""
+    )
+
+
+@pytest.mark.parametrize("width", [390, 360])
+def test_the_phone_header_is_one_line_and_the_menu_opens_below(
+    page: Page, live_server, login_as, width: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    for signed_in in (False, True):
+        if signed_in:
+            login_as(UserFactory.create())
+        page.goto(live_server.url + "/")
+        rows = _header_rows(page)
+        # Brand, "Menu" and FR/EN share one row (FR/EN used to wrap under the logo).
+        assert abs(rows["menu"] - rows["brand"]) < 4, rows
+        assert abs(rows["languages"] - rows["brand"]) < 4, rows
+        assert rows["header"] < 70, rows
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    # The open menu drops below that row; the switcher stays beside the button.
+    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("link", name="Mon espace", exact=True)).to_be_visible()
+    opened = _header_rows(page)
+    assert abs(opened["languages"] - opened["brand"]) < 4, opened
+    nav_top = page.locator("#site-nav").bounding_box()
+    assert nav_top is not None and nav_top["y"] > opened["menu"], (nav_top, opened)
+    assert_accessible(page)
+
+
 SIGNED_IN_PAGES = [
     "/dashboard/",
     "/account/settings/",
