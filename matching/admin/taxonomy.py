@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.cache import cache
+from django.db import models
 from django.http import HttpRequest
 
 from ..models import Cause, NeedCategorySkill, Skill, SkillRelation
@@ -23,6 +24,8 @@ class SkillAdmin(admin.ModelAdmin):
     search_fields = ["name_fr", "name_en", "slug", "search_text"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [SkillRelationInline]
+    # ESCO URIs are https; and without a scheme Django 5.2 warns (an error in our tests).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request: HttpRequest, obj: Skill, form: Any, change: bool) -> None:
         obj.search_text = search_text(

@@ -64,9 +64,9 @@ def test_apply_approve_accept_and_start_the_project(
     page.keyboard.type("J'ai construit la base de l'association de mon quartier avec Django.")
     page.get_by_role("button", name="Envoyer ma candidature").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes candidatures")
-    expect(page.get_by_text("Votre candidature est envoyée à votre école")).to_be_visible()
+    expect(page.get_by_text("Votre candidature est envoyée à votre établissement")).to_be_visible()
     expect(page.locator(".pill-awaiting_approval")).to_have_text(
-        "En attente de validation par l'école"
+        "En attente de validation par l'établissement"
     )
     assert_accessible(page)
     assert Notification.objects.filter(kind="approval_requested", recipient=cast.staff_a).exists()

@@ -130,7 +130,7 @@ def _moderate(page: Page, base: str, moderator: User) -> None:
     page.context.clear_cookies()
     page.goto(base + "/admin/")
     # The admin signs in through the site's own (allauth) login page.
-    page.get_by_label("Courriel").fill(moderator.email)
+    page.get_by_label("E-mail").fill(moderator.email)
     page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", name="Modération")).to_be_visible()

@@ -171,7 +171,7 @@ def test_an_allocated_cohort_ranks_favourites_instead_of_applying(cast) -> None:
     with pytest.raises(ValidationError) as error:
         _submit(cast)
     message = _message(error)
-    assert "Votre école répartit les étudiants de « Promotion A » sur les missions" in message
+    assert "Votre établissement répartit les étudiants de « Promotion A »" in message
     assert "favoris" in message
     assert not Application.objects.exists()
 
@@ -369,7 +369,7 @@ def test_accepting_twice_changes_nothing(cast, submitted) -> None:
     [
         (S.WITHDRAWN, "L'étudiant a retiré cette candidature."),
         (S.DECLINED, "Cette candidature a déjà été déclinée."),
-        (S.AWAITING_APPROVAL, "Cette candidature attend la validation de l'école."),
+        (S.AWAITING_APPROVAL, "Cette candidature attend la validation de l'établissement."),
     ],
 )
 def test_no_decision_on_a_closed_or_unapproved_application(cast, submitted, state, message) -> None:

@@ -48,8 +48,8 @@ def test_a_student_applies_from_the_form(cast, client_for) -> None:
     response = client.post(url, {"motivation": "Je connais bien WordPress."}, follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("matching:my_applications"))
     page = _text(response)
-    assert "Votre candidature est envoyée à votre école pour validation." in page
-    assert "En attente de validation par l'école" in page
+    assert "Votre candidature est envoyée à votre établissement pour validation." in page
+    assert "En attente de validation par l'établissement" in page
     assert Application.objects.get().state == S.AWAITING_APPROVAL
 
 

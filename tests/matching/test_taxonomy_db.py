@@ -58,3 +58,12 @@ def test_skill_search_page_and_htmx_partial(client_for, cast) -> None:
     body = partial.content.decode()
     assert "<h1>" not in body
     assert 'data-skill-target="id_skill"' in body
+
+
+def test_a_moderator_opens_and_edits_a_skill_in_the_admin(client_for, cast) -> None:
+    skill = Skill.objects.filter(esco_uri__startswith="http").first()
+    url = reverse("admin:matching_skill_change", args=[skill.pk])
+    client = client_for(cast.moderator)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert skill.esco_uri in page.content.decode()
