@@ -125,11 +125,7 @@ def organisation_ranking_move(
     cohort; returns the new order. The whole current order is saved (see
     ``selectors.merge_ranking`` for the candidates who come later)."""
     with transaction.atomic():
-        if not OrganisationMembership.objects.filter(
-            organisation=organisation, user=acting_user
-        ).exists():
-            raise PermissionDenied
-        Cohort.objects.select_for_update().filter(pk=cohort.pk).values_list("pk").first()
+        _lock_cohort_for_member(cohort=cohort, organisation=organisation, user=acting_user)
         if selectors.published_run(cohort=cohort) is not None:
             raise ValidationError(_("The allocation is published: the ranking is closed."))
         order = [
@@ -150,6 +146,14 @@ def organisation_ranking_move(
         return order
 
 
+def _lock_cohort_for_member(*, cohort: Cohort, organisation: Organisation, user: User) -> None:
+    """Inside a transaction: only the organisation's members act on its part of the cohort;
+    the cohort row is locked so a run or a publication cannot interleave."""
+    if not OrganisationMembership.objects.filter(organisation=organisation, user=user).exists():
+        raise PermissionDenied
+    Cohort.objects.select_for_update().filter(pk=cohort.pk).values_list("pk").first()
+
+
 def organisation_capacity_set(
     *, cohort: Cohort, organisation: Organisation, capacity: int | None, acting_user: User
 ) -> OrganisationRanking:
@@ -163,11 +167,7 @@ def organisation_capacity_set(
             code="capacity",
         )
     with transaction.atomic():
-        if not OrganisationMembership.objects.filter(
-            organisation=organisation, user=acting_user
-        ).exists():
-            raise PermissionDenied
-        Cohort.objects.select_for_update().filter(pk=cohort.pk).values_list("pk").first()
+        _lock_cohort_for_member(cohort=cohort, organisation=organisation, user=acting_user)
         opened_to = selectors.organisation_cohorts(organisation=organisation)
         if not opened_to.filter(pk=cohort.pk).exists():
             raise PermissionDenied
