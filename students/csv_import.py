@@ -1,9 +1,10 @@
 """Parse a roster of students from a CSV file, as schools export them (pure: no database).
 
 Accepts what spreadsheets actually produce in France: UTF-8 with or without a BOM,
-Windows-1252 (Excel's "CSV (séparateur : point-virgule)"), ``;`` or ``,`` separators, and
-column names in French or English. Every problem is reported at once, in the current
-language, with its line number, so a staff member can fix the file in one go.
+Windows-1252 (Excel's "CSV (séparateur : point-virgule)"), UTF-16 with a BOM (Excel's
+"Texte Unicode"), ``;``, ``,`` or tab separators, and column names in French or English.
+Every problem is reported at once, in the current language, with its line number, so a
+staff member can fix the file in one go.
 """
 
 import csv
@@ -97,8 +98,6 @@ def parse_roster(data: bytes) -> ParsedRoster:
             )
             % {"size": _("1 MB"), "rows": f"{MAX_ROWS:,}".replace(",", "\u202f")}
         )
-    if b"\x00" in data:
-        return _file_problem(_not_a_csv())
     decoded = _decode(data)
     if decoded is None or _CONTROL.search(decoded[0]):
         return _file_problem(_not_a_csv())
@@ -124,6 +123,16 @@ def _not_a_csv() -> str:
 
 
 def _decode(data: bytes) -> tuple[str, str] | None:
+    """The text and its encoding, or None for what is not text (NUL bytes: a binary file)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Texte Unicode (*.txt)": UTF-16 with its BOM, tab-separated.
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+        return None if "\x00" in text else (text, "utf-16")
+    if b"\x00" in data:
+        return None
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"

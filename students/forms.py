@@ -175,7 +175,7 @@ class RosterUploadForm(forms.Form):
             "group (in French or English). Separators “;” or “,”. At most 2,000 students "
             "and 1 MB."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
     )
 
 

@@ -32,6 +32,13 @@ def test_windows_1252_as_excel_saves_it() -> None:
     assert parsed.rows[0].first_name == "Léa"
 
 
+def test_utf16_tab_separated_as_excel_saves_unicode_text() -> None:
+    text = FRENCH.replace(";", "\t").replace("\n", "\r\n")
+    parsed = parse_roster(text.encode("utf-16"))  # with its BOM, as Excel writes it
+    assert parsed.ok and parsed.encoding == "utf-16" and parsed.delimiter == "\t"
+    assert [row.first_name for row in parsed.rows] == ["Léa", "Hugo"]
+
+
 def test_commas_english_headers_any_order_and_extra_columns() -> None:
     text = (
         "Last Name,First name,Student ID,E-mail,Group\n"
@@ -114,6 +121,7 @@ def test_too_many_rows_are_refused_even_in_a_small_file() -> None:
         b"PK\x03\x04\x14\x00\x06\x00",  # a .xlsx (zip) renamed .csv
         bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D]) * 10,  # undecodable in UTF-8 and Windows-1252
         b"email;first\x07name;last name\n",  # control characters
+        b"\xff\xfe" + b"\x00\x00" * 20,  # a UTF-16 mark in front of binary data
     ],
 )
 def test_binary_files_are_refused(data: bytes) -> None:
