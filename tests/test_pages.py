@@ -319,7 +319,13 @@ def test_staff_without_the_moderators_group_sees_no_queue_it_cannot_open(cast, c
 
 # --- Words: one term per concept across our catalogues -----------------------------------
 
-CATALOGUES = ("locale", "accounts/locale", "students/locale", "notifications/locale")
+CATALOGUES = (
+    "locale",
+    "accounts/locale",
+    "students/locale",
+    "notifications/locale",
+    "matching/locale",
+)
 # Kinds of institution, where "école" is the right word (not the institution itself).
 SCHOOL_KINDS = ("École d'ingénieurs", "écoles d'ingénieurs", "Écoles et bootcamps", "école ou")
 

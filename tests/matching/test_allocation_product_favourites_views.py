@@ -84,7 +84,7 @@ def test_move_through_the_page_and_come_back(cast, client_for):
         SavedBrief.objects.filter(student=cast.student_a).order_by("rank").values_list("brief_id")
     )
     assert ranked == [(b.pk,), (a.pk,)]
-    assert f"« {b.title} » est votre favorite n° 1." in response.content.decode()
+    assert f"«\u00a0{b.title}\u00a0» est votre favorite n° 1." in response.content.decode()
 
 
 def test_next_must_stay_on_the_site(cast, client_for):
@@ -133,5 +133,5 @@ def test_brief_page_query_count_does_not_depend_on_saving(cast, client_for):
     rank(cast.student_a, [cast.brief_a])
     with CaptureQueriesContext(connection) as after:
         body = client.get(url).content.decode()
-    assert "Enregistrée : votre favorite n° 1." in body
+    assert "Enregistrée\u00a0: votre favorite n° 1." in body
     assert len(after) == len(before)

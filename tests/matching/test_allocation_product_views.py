@@ -144,7 +144,7 @@ def test_the_whole_journey_through_the_pages(cast, client_for, django_capture_on
         .get(reverse("matching:student_allocation", args=[cohort.pk]))
         .content.decode()
     )
-    assert "Vous êtes affecté(e) à « " + placed.brief.title in page
+    assert "Vous êtes affecté(e) à «\u00a0" + placed.brief.title in page
     page = (
         client_for(target)
         .get(reverse("matching:student_allocation", args=[cohort.pk]))
@@ -346,7 +346,7 @@ def test_the_proposal_flags_a_brief_no_longer_open_before_publishing(
     publish = reverse("matching:allocation_publish", args=[cohort.pk, run.pk])
     after = _text(staff.post(publish, follow=True))
     assert (
-        f"La mission « {brief.title} » n'est plus ouverte : déplacez ses étudiants ailleurs, "
-        "ou relancez le calcul." in after
+        f"La mission «\u00a0{brief.title}\u00a0» n'est plus ouverte\u00a0: "
+        "déplacez ses étudiants ailleurs, ou relancez le calcul." in after
     )
     assert not TeamMember.objects.filter(allocation=run).exists()

@@ -171,7 +171,7 @@ def test_an_allocated_cohort_ranks_favourites_instead_of_applying(cast) -> None:
     with pytest.raises(ValidationError) as error:
         _submit(cast)
     message = _message(error)
-    assert "Votre établissement répartit les étudiants de « Promotion A »" in message
+    assert "Votre établissement répartit les étudiants de «\u00a0Promotion A\u00a0»" in message
     assert "favoris" in message
     assert not Application.objects.exists()
 
@@ -475,7 +475,8 @@ def test_the_project_starts_once_the_team_reaches_its_minimum(cast) -> None:
     services.application_accept(application=first, acting_user=cast.owner_a)
     with pytest.raises(ValidationError) as error:
         services.project_start(brief=brief, acting_user=cast.owner_a)
-    assert "L'équipe compte 1 étudiant ; il en faut au moins 2 pour démarrer." in _message(error)
+    too_small = "L'équipe compte 1 étudiant\u00a0; il en faut au moins 2 pour démarrer."
+    assert too_small in _message(error)
     brief.refresh_from_db()
     assert brief.state == BriefState.PUBLISHED
 

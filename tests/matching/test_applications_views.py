@@ -42,7 +42,7 @@ def test_a_student_applies_from_the_form(cast, client_for) -> None:
     client = client_for(cast.student_a)
     url = reverse("matching:apply", kwargs={"pk": cast.brief_a.pk})
     page = _text(client.get(url))
-    assert "Postuler à « Site internet (brief_a) »" in page
+    assert "Postuler à «\u00a0Site internet (brief_a)\u00a0»" in page
     assert "un encadrant valide chaque candidature" in page
     assert 'name="enrolment"' not in page  # one cohort: nothing to choose
     response = client.post(url, {"motivation": "Je connais bien WordPress."}, follow=True)
@@ -157,7 +157,7 @@ def test_the_brief_page_shows_the_organisation_its_applications(cast, client_for
     page = _text(
         client_for(cast.owner_a).get(reverse("briefs:detail", kwargs={"pk": cast.brief_a.pk}))
     )
-    assert "1 candidature à traiter" in page and "Équipe : 0 sur 4" in page
+    assert "1 candidature à traiter" in page and "Équipe\u00a0: 0 sur 4" in page
     assert reverse("matching:brief_applications", kwargs={"pk": cast.brief_a.pk}) in page
 
 
@@ -390,8 +390,8 @@ def test_staff_approve_from_the_queue(cast, client_for) -> None:
     response = client.post(
         reverse("matching:application_approve", kwargs={"pk": application.pk}), follow=True
     )
-    assert "Validée : « Site internet (brief_a) »" in _text(response)
-    assert "Rien à valider : vous êtes à jour." in _text(response)
+    assert "Validée\u00a0: «\u00a0Site internet (brief_a)\u00a0»" in _text(response)
+    assert "Rien à valider\u00a0: vous êtes à jour." in _text(response)
     application.refresh_from_db()
     assert application.state == S.SUBMITTED
 

@@ -317,19 +317,19 @@ def test_the_explanation_in_french(cast) -> None:
     assert worded.headline == "Couvre 2 des 3 compétences recherchées"
     skills, availability, place, shared = worded.lines
     assert skills.text == (
-        "Couvre 2 des 3 compétences recherchées ; manque Swift (niveau intermédiaire)"
+        "Couvre 2 des 3 compétences recherchées\u00a0; manque Swift (niveau intermédiaire)"
     )
-    assert skills.details == ("PostgreSQL : niveau intermédiaire, niveau avancé demandé",)
+    assert skills.details == ("PostgreSQL\u00a0: niveau intermédiaire, niveau avancé demandé",)
     assert availability.text == (
         "Disponible 8 h/semaine × 11 semaines = 88 h pour 80 h nécessaires"
     )
     assert place.text == "À distance possible"
-    assert shared.text == f"Cause partagée : {causes[0].name_fr}"
+    assert shared.text == f"Cause partagée\u00a0: {causes[0].name_fr}"
     html = Template("{% load match_explanation %}{% match_explanation e %}").render(
         Context({"e": explanation})
     )
     assert "<details" in html
-    assert "Pourquoi ce score ?" in html
+    assert "Pourquoi ce score\u00a0?" in html
     assert "manque Swift" in html
     assert f"Score de correspondance {worded.score} sur 100" in html
 

@@ -244,7 +244,7 @@ def test_the_organisation_page(cast, client_for) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert "Profils recommandés" in html
-    assert "Pourquoi ce score ?" in html
+    assert "Pourquoi ce score\u00a0?" in html
     assert re.search(r"\d+ profils? recommandés?", html)
 
 
@@ -398,7 +398,7 @@ def test_a_student_at_the_cohort_cap_is_told_at_the_top_and_still_browses(cast, 
     free(cast.cohort_a, max_accepted_applications=1)
     make_world(cast, briefs=10, students=2)
     client = client_for(cast.student_a)
-    banner = "le maximum prévu par votre promotion : vous ne pouvez plus postuler"
+    banner = "le maximum prévu par votre promotion\u00a0: vous ne pouvez plus postuler"
     assert banner not in client.get(URL).content.decode()
     make_application(cast.student_a, cast.brief_b, state="accepted")
     page = client.get(URL)
