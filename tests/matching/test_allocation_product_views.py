@@ -318,7 +318,7 @@ def test_the_proposal_warns_when_a_move_takes_an_organisation_over_its_capacity(
     staff.post(move, {"student": mover.pk, "brief": target.pk})
     page = _text(staff.get(proposal_url))
     assert warning in page
-    assert f"{cast.org_a.name} : 3 étudiants, pour 2 qu'elle dit pouvoir accueillir" in page
+    assert f"{cast.org_a.name}\u00a0: 3 étudiants (peut en accueillir 2)" in page
     assert "Publier la répartition" in page  # publishing stays possible
 
 
