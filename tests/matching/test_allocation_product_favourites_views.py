@@ -65,7 +65,7 @@ def test_the_two_lists_say_what_they_are_for_and_their_actions_are_buttons(cast,
     _save(cast.student_a, [b])
     body = client_for(cast.student_a).get(reverse("matching:favourites")).content.decode()
     assert "jusqu'à 5 comme favorites" in body
-    assert "c'est ce classement qu'elle utilise" in body
+    assert "c'est ce classement qu'il utilise" in body
     assert "Gardées pour plus tard" in body
     for button in (f'id="fav-out-{a.pk}"', f'id="fav-add-{b.pk}"', f'id="fav-forget-{b.pk}"'):
         tag = body[body.rindex("<button", 0, body.index(button)) : body.index(button)]
