@@ -658,7 +658,7 @@ def _organisation_loads(
         seats[o] += instance.brief_capacity_list[b]
     loads: dict[int, OrganisationLoad] = {}
     for team in teams:
-        o = instance.brief_organisation_list[instance.brief_index[str(team.brief.pk)]]
+        o = _organisation_index(instance, team.brief.pk)
         load = loads.setdefault(
             int(instance.organisation_ids[o]),
             OrganisationLoad(
@@ -671,10 +671,14 @@ def _organisation_loads(
     return loads
 
 
+def _organisation_index(instance: AllocationInstance, brief_id: int) -> int:
+    """The position of a brief's organisation in the run's instance."""
+    return instance.brief_organisation_list[instance.brief_index[str(brief_id)]]
+
+
 def _organisation_of(instance: AllocationInstance, brief_id: int) -> int:
     """The pk of a brief's organisation in the run."""
-    o = instance.brief_organisation_list[instance.brief_index[str(brief_id)]]
-    return int(instance.organisation_ids[o])
+    return int(instance.organisation_ids[_organisation_index(instance, brief_id)])
 
 
 @dataclass

@@ -135,12 +135,23 @@ def enrolments_for_applying(*, student: User) -> list[Enrolment]:
     )
 
 
+def applying_directly(enrolments: Sequence[Enrolment]) -> list[Enrolment]:
+    """The enrolments whose students apply themselves (allocated cohorts rank favourites)."""
+    return [e for e in enrolments if e.cohort.application_policy != ApplicationPolicy.ALLOCATION]
+
+
+def has_room(enrolment: Enrolment) -> bool:
+    """Whether the cohort still lets the student be accepted on one more project
+    (``enrolment`` from :func:`enrolments_for_applying`, annotated with ``accepted``)."""
+    return enrolment.accepted < enrolment.cohort.max_accepted_applications  # type: ignore[attr-defined]
+
+
 def accepted_cap_of(enrolments: Sequence[Enrolment]) -> int | None:
     """The cap on accepted projects when the student has reached it in every cohort where
     they apply directly (``enrolments`` from :func:`enrolments_for_applying`); None while one
-    of them has room, or when they apply in none (allocated cohorts rank favourites)."""
-    direct = [e for e in enrolments if e.cohort.application_policy != ApplicationPolicy.ALLOCATION]
-    if direct and all(e.accepted >= e.cohort.max_accepted_applications for e in direct):  # type: ignore[attr-defined]
+    of them has room, or when they apply in none."""
+    direct = applying_directly(enrolments)
+    if direct and not any(has_room(e) for e in direct):
         return direct[0].cohort.max_accepted_applications
     return None
 

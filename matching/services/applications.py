@@ -39,7 +39,12 @@ from ..models.applications import (
     NOTE_MAX_LENGTH,
     OPEN_STATES,
 )
-from ..selectors.applications import accepted_cap_of, enrolments_for_applying
+from ..selectors.applications import (
+    accepted_cap_of,
+    applying_directly,
+    enrolments_for_applying,
+    has_room,
+)
 
 S = ApplicationState
 
@@ -102,7 +107,7 @@ def application_apply_check(*, student: User, brief: Brief) -> ApplyCheck:
             ),
             existing=existing,
         )
-    free = [e for e in enrolments if e.cohort.application_policy != ApplicationPolicy.ALLOCATION]
+    free = applying_directly(enrolments)
     if not free:
         return ApplyCheck(
             refusal=_(
@@ -125,8 +130,7 @@ def application_apply_check(*, student: User, brief: Brief) -> ApplyCheck:
             % {"count": cap},
             existing=existing,
         )
-    eligible = [e for e in free if e.accepted < e.cohort.max_accepted_applications]  # type: ignore[attr-defined]
-    return ApplyCheck(existing=existing, enrolments=eligible)
+    return ApplyCheck(existing=existing, enrolments=[e for e in free if has_room(e)])
 
 
 def _number(value: int) -> str:
