@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from accounts.models import User
 
+from .catalogues import french_strings
+
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -319,33 +321,13 @@ def test_staff_without_the_moderators_group_sees_no_queue_it_cannot_open(cast, c
 
 # --- Words: one term per concept across our catalogues -----------------------------------
 
-CATALOGUES = (
-    "locale",
-    "accounts/locale",
-    "students/locale",
-    "notifications/locale",
-    "matching/locale",
-)
 # Kinds of institution, where "école" is the right word (not the institution itself).
 SCHOOL_KINDS = ("École d'ingénieurs", "écoles d'ingénieurs", "Écoles et bootcamps", "école ou")
 
 
-def _french_strings() -> list[str]:
-    from pathlib import Path
-
-    import polib
-
-    root = Path(__file__).resolve().parents[1]
-    strings = []
-    for catalogue in CATALOGUES:
-        for entry in polib.pofile(str(root / catalogue / "fr/LC_MESSAGES/django.po")):
-            strings += list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
-    return strings
-
-
 def test_the_site_says_e_mail_never_courriel() -> None:
     # allauth says "e-mail" on every account page: so do we (and Django's validator, overridden).
-    assert [text for text in _french_strings() if "ourriel" in text] == []
+    assert [text for text in french_strings() if "ourriel" in text] == []
 
 
 def test_a_school_is_an_etablissement_in_our_words() -> None:
@@ -354,7 +336,7 @@ def test_a_school_is_an_etablissement_in_our_words() -> None:
             text = text.replace(kind, "")
         return "école" in text.lower()
 
-    assert [text for text in _french_strings() if about_the_institution(text)] == []
+    assert [text for text in french_strings() if about_the_institution(text)] == []
 
 
 def test_the_login_and_validation_messages_say_e_mail(client) -> None:
@@ -367,5 +349,5 @@ def test_the_login_and_validation_messages_say_e_mail(client) -> None:
 def test_french_double_punctuation_never_starts_a_line() -> None:
     import re
 
-    breakable = [t for t in _french_strings() if re.search(r" [?!:;»]|« ", t)]
+    breakable = [t for t in french_strings() if re.search(r" [?!:;»]|« ", t)]
     assert breakable == []

@@ -2,26 +2,15 @@
 before ? ! : ; so a question mark never starts a line of its own ("coup de main" / "?")."""
 
 import re
-from pathlib import Path
 
-import polib
 import pytest
 
-CATALOGUE = Path(__file__).resolve().parents[2] / "organisations/locale/fr/LC_MESSAGES/django.po"
-
-
-def _french_strings() -> list[str]:
-    strings = []
-    for entry in polib.pofile(str(CATALOGUE)):
-        if entry.msgid_plural:
-            strings.extend(entry.msgstr_plural.values())
-        else:
-            strings.append(entry.msgstr)
-    return strings
+from tests.catalogues import french_strings
 
 
 def test_no_breakable_space_before_double_punctuation() -> None:
-    breakable = [text for text in _french_strings() if re.search(r" [?!:;]", text)]
+    strings = french_strings(["organisations/locale"])
+    breakable = [text for text in strings if re.search(r" [?!:;]", text)]
     assert breakable == []
 
 
