@@ -90,11 +90,14 @@ def test_staff_share_a_code_a_student_joins_and_fills_the_profile(
         "button", name=re.compile("Django")
     )
     expect(result).to_be_visible()
-    search.press("Enter")  # Enter in the search box must not submit the whole profile
+    # Enter in the search box searches again at once (it must not submit the whole profile);
+    # wait for that search to be swapped in, or the result pressed below could be replaced
+    # under the keyboard.
+    with page.expect_response(re.compile(r"/skills/search/")):
+        search.press("Enter")
+    expect(page.locator(".skill-picker .htmx-request")).to_have_count(0)
     expect(page.get_by_text("Votre profil a été enregistré")).to_have_count(0)
-    page.wait_for_load_state("networkidle")  # the search Enter asked for is done
-    result.focus()
-    page.keyboard.press("Enter")
+    result.press("Enter")
     expect(page.locator("#id_skills-0-skill")).to_be_focused()
     django = Skill.objects.get(slug="django")
     expect(page.locator("#id_skills-0-skill")).to_have_value(str(django.pk))
