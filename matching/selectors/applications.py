@@ -122,6 +122,15 @@ def brief_ids_taken_by(*, student: User) -> set[int]:
     return set(applied.union(seats))
 
 
+def taken_pair(*, student: Any, brief: Any) -> Q:
+    """The same rule as :func:`brief_ids_taken_by`, as a filter over (student, brief) rows
+    (``student`` and ``brief`` are usually ``OuterRef`` expressions): applied to (but not withdrawn)
+    or in the team."""
+    pair = {"student": student, "brief": brief}
+    applied = Application.objects.filter(**pair).exclude(state=S.WITHDRAWN)
+    return Q(Exists(applied)) | Q(Exists(TeamMember.objects.filter(**pair)))
+
+
 def enrolments_for_applying(*, student: User) -> list[Enrolment]:
     """The student's active enrolments, latest cohort first, each annotated with
     ``accepted`` (its accepted applications): what decides where they may still apply.

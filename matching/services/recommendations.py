@@ -47,7 +47,7 @@ from accounts.audit import audit_record
 from ..engine_data import brief_block, student_block
 from ..models import MatchScore, RecomputeRun
 from ..scoring import StudentBlock, TopK, merge_top_k, top_k
-from ..selectors.applications import seats_taken_subquery
+from ..selectors.applications import seats_taken_subquery, taken_pair
 from ..selectors.recommendations import (
     BRIEF_TOP_K,
     CHANGE_MARGIN,
@@ -614,7 +614,9 @@ def recompute_needs_full(changes: Changes) -> bool:
 
 def new_briefs_weekly_notify(*, now: datetime.datetime | None = None) -> int:
     """One ``new_briefs_weekly`` notification per student who has, among their top matches,
-    open briefs published in the last 7 days (at most ``WEEKLY_BRIEFS_MAX``, best first).
+    open briefs published in the last 7 days (at most ``WEEKLY_BRIEFS_MAX``, best first),
+    leaving out those the student already applied to or joined, as "Missions pour vous" does
+    (:func:`~matching.selectors.applications.brief_ids_taken_by`).
     Idempotent per ISO week (the event key); preferences (off, digest) are the notifications
     app's business. Returns how many were recorded."""
     from accounts.models import User
@@ -630,6 +632,7 @@ def new_briefs_weekly_notify(*, now: datetime.datetime | None = None) -> int:
             brief__state=BriefState.PUBLISHED,
             brief__published_at__gte=now - WEEKLY_WINDOW,
         )
+        .exclude(taken_pair(student=OuterRef("student_id"), brief=OuterRef("brief_id")))
         .annotate(team_size=seats_taken_subquery("brief_id"))
         .filter(team_size__lt=F("brief__team_max"))
         .order_by("student_id", "student_rank")

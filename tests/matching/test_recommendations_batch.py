@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from matching.engine_data import explanations_for
-from matching.models import MatchScore, RecomputeRun, TeamMember
+from matching.models import ApplicationState, MatchScore, RecomputeRun, TeamMember
 from matching.services import recommendations as services
 from matching.services.recommendations import (
     BriefPartial,
@@ -22,6 +22,7 @@ from organisations.models import Brief
 from organisations.workflow import BriefState
 from students.models import Enrolment, StudentProfile, StudentSkill
 
+from .applications_fixtures import make_application
 from .recommendations_fixtures import (
     add_briefs,
     make_world,
@@ -321,3 +322,28 @@ def test_new_briefs_weekly_once_per_student_and_week(cast) -> None:
     assert note.link == "/matching/recommendations/"
     assert services.new_briefs_weekly_notify() == sent
     assert notes.count() == sent  # the same week: no second message
+
+
+def test_new_briefs_weekly_leaves_out_briefs_applied_to_or_joined(cast) -> None:
+    """As "Missions pour vous": a brief applied to or joined is no news; one whose
+    application was withdrawn may be applied to again, so it stays."""
+    world = make_world(cast, briefs=6, students=8)
+    _full()
+    student = world.students[0]
+    top = list(
+        MatchScore.objects.filter(student=student, student_rank__isnull=False)
+        .order_by("student_rank")
+        .values_list("brief_id", flat=True)[:3]
+    )
+    assert len(top) == 3, "the scene needs three recommended briefs"
+    applied, joined, withdrawn = Brief.objects.in_bulk(top).values()
+    make_application(student, applied)
+    TeamMember.objects.create(brief=joined, student=student, seat=1, source="allocation")
+    make_application(student, withdrawn, state=ApplicationState.WITHDRAWN)
+
+    services.new_briefs_weekly_notify()
+
+    note = Notification.objects.get(kind="new_briefs_weekly", recipient=student)
+    titles = {b["title"] for b in note.context["briefs"]}
+    assert withdrawn.title in titles
+    assert not titles & {applied.title, joined.title}
