@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 
+from .invitations import pending_invitations
 from .moderation import moderation_queues
 from .stats import platform_counts
 
@@ -39,6 +40,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "intent": request.user.intent,
         "platform_staff": platform_staff,
         "moderation_queues": moderation_queues(user=request.user) if platform_staff else [],
+        "invitations": pending_invitations(request.user),
     }
     return render(request, "pages/dashboard.html", context)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from accounts.models import User
 
@@ -17,6 +18,7 @@ from .models import (
     BriefSkill,
     MembershipRole,
     Organisation,
+    OrganisationInvitation,
     OrganisationMembership,
     WorkMode,
 )
@@ -264,3 +266,13 @@ def count_published_briefs() -> int:
 
 def count_delivered_briefs() -> int:
     return Brief.objects.filter(state__in=FINISHED_STATES).count()
+
+
+def invitations_addressed_to(addresses: set[str]) -> QuerySet[OrganisationInvitation]:
+    """Pending invitations sent to one of these (lower-cased) addresses, newest first."""
+    return (
+        OrganisationInvitation.objects.pending()
+        .alias(address=Lower("email"))
+        .filter(address__in=addresses)
+        .select_related("organisation", "invited_by")
+    )

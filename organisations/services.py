@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import User
+from accounts.selectors import verified_addresses
 from matching.models import Cause, NeedCategorySkill, Skill
 from matching.taxonomy import NeedCategory
 
@@ -396,23 +397,24 @@ def invitation_for_token(token: str) -> OrganisationInvitation | None:
 def invitation_accept(*, token: str, acting_user: User) -> OrganisationMembership:
     """Join the organisation with a pending invitation sent to one of the person's
     verified addresses."""
-    from allauth.account.models import EmailAddress
+    return invitation_accept_addressed(
+        invitation=invitation_for_token(token), acting_user=acting_user
+    )
 
+
+def invitation_accept_addressed(
+    *, invitation: OrganisationInvitation | None, acting_user: User
+) -> OrganisationMembership:
+    """The same, for an invitation found by the person's own address rather than by its
+    link (the dashboard lists them)."""
     with transaction.atomic():
-        invitation = invitation_for_token(token)
         if invitation is not None:
             invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation is None or not invitation.is_pending:
             raise ValidationError(
                 _("This invitation is no longer valid. Ask for a new one."), code="expired"
             )
-        addresses = {acting_user.email.lower()} | {
-            address.lower()
-            for address in EmailAddress.objects.filter(user=acting_user, verified=True).values_list(
-                "email", flat=True
-            )
-        }
-        if invitation.email not in addresses:
+        if invitation.email not in verified_addresses(acting_user):
             raise ValidationError(
                 _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
                 % {"email": invitation.email},

@@ -24,5 +24,6 @@ urlpatterns = [
     ),
     path("<int:pk>/members/<int:membership_pk>/remove/", views.member_remove, name="member_remove"),
     path("<int:pk>/leave/", views.organisation_leave, name="leave"),
+    path("invitations/<int:pk>/accept/", views.invitation_join, name="invitation_join"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.selectors import verified_addresses
 
 from . import selectors, services
 from .forms import InvitationForm, OrganisationForm
@@ -252,3 +253,21 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
     }
     status = 200 if invitation is not None else 404
     return render(request, "organisations/invitation.html", context, status=status)
+
+
+@require_POST
+def invitation_join(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Accept, from the dashboard, a pending invitation sent to one of one's own addresses
+    (for whoever lost the email's link, e.g. by confirming their address elsewhere)."""
+    invitation = get_object_or_404(
+        selectors.invitations_addressed_to(verified_addresses(request.user)), pk=pk
+    )
+    try:
+        membership = services.invitation_accept_addressed(
+            invitation=invitation, acting_user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("dashboard")
+    messages.success(request, _("Welcome to %(name)s!") % {"name": membership.organisation.name})
+    return redirect(membership.organisation)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -113,6 +115,29 @@ def cohort_invitation_from_token(*, token: str) -> CohortInvitation:
     if invitation is None or invitation.nonce != nonce:
         raise InvalidToken
     return invitation
+
+
+def _addressed_to(invitations: QuerySet[Any], addresses: set[str]) -> QuerySet[Any]:
+    return invitations.alias(address=Lower("email")).filter(
+        address__in=addresses,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+
+
+def school_invitations_addressed_to(addresses: set[str]) -> QuerySet[SchoolInvitation]:
+    """Pending, unexpired invitations to a school's staff sent to one of these
+    (lower-cased) addresses."""
+    return _addressed_to(SchoolInvitation.objects.select_related("school", "invited_by"), addresses)
+
+
+def cohort_invitations_addressed_to(addresses: set[str]) -> QuerySet[CohortInvitation]:
+    """Pending, unexpired invitations to a cohort sent to one of these addresses; those of
+    archived cohorts are left out (nobody can join them any more)."""
+    return _addressed_to(
+        CohortInvitation.objects.select_related("cohort__school", "invited_by"), addresses
+    ).filter(cohort__archived_at__isnull=True)
 
 
 def count_enrolled_students() -> int:

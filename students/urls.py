@@ -10,6 +10,11 @@ urlpatterns = [
     path("schools/", views.school_list, name="school_list"),
     path("schools/new/", views.school_create, name="school_create"),
     path(
+        "schools/invitations/<int:pk>/accept/",
+        views.school_invitation_join,
+        name="school_invitation_join",
+    ),
+    path(
         "schools/invitation/<str:token>/",
         views.school_invitation_accept,
         name="school_invitation_accept",
@@ -67,6 +72,11 @@ urlpatterns = [
         "join/invitation/<str:token>/",
         views.cohort_invitation_accept,
         name="cohort_invitation_accept",
+    ),
+    path(
+        "join/invitations/<int:pk>/accept/",
+        views.cohort_invitation_join,
+        name="cohort_invitation_join",
     ),
     path("join/<str:code>/", views.join_with_code, name="join_with_code"),
     path("profile/", views.profile_edit, name="profile_edit"),

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.selectors import verified_addresses
 
 from . import selectors, services
 from .csv_export import to_csv
@@ -209,10 +210,7 @@ def school_invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             problem = error.messages[0]
         else:
-            messages.success(
-                request, _("Welcome to %(school)s.") % {"school": invitation.school.name}
-            )
-            return redirect("students:school_detail", pk=invitation.school_id)
+            return _staff_joined(request, invitation)
     return render(
         request,
         "students/invitation_accept.html",
@@ -225,6 +223,26 @@ def school_invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=404 if invitation is None else 200,
     )
+
+
+def _staff_joined(request: HttpRequest, invitation: SchoolInvitation) -> HttpResponse:
+    messages.success(request, _("Welcome to %(school)s.") % {"school": invitation.school.name})
+    return redirect("students:school_detail", pk=invitation.school_id)
+
+
+@require_POST
+def school_invitation_join(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept, from the dashboard, a staff invitation sent to one of one's own addresses."""
+    user = _user(request)
+    invitation = get_object_or_404(
+        selectors.school_invitations_addressed_to(verified_addresses(user)), pk=pk
+    )
+    try:
+        services.school_invitation_accept(invitation=invitation, acting_user=user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("dashboard")
+    return _staff_joined(request, invitation)
 
 
 def _inviter_name(invitation: SchoolInvitation | CohortInvitation | None) -> str:
@@ -639,6 +657,21 @@ def cohort_invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=404 if invitation is None else 200,
     )
+
+
+@require_POST
+def cohort_invitation_join(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept, from the dashboard, a cohort invitation sent to one of one's own addresses."""
+    user = _user(request)
+    invitation = get_object_or_404(
+        selectors.cohort_invitations_addressed_to(verified_addresses(user)), pk=pk
+    )
+    try:
+        enrolment = services.cohort_invitation_accept(invitation=invitation, acting_user=user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("dashboard")
+    return _joined(request, enrolment)
 
 
 # --- Student profiles ------------------------------------------------------------------------

@@ -52,6 +52,17 @@ def _fresh_invitation(cast: Any) -> dict[str, Any]:
     return {"pk": cast.org_a.pk, "invitation_pk": invitation.pk}
 
 
+def _invitation_to_owner_b(cast: Any) -> dict[str, Any]:
+    invitation = OrganisationInvitation.objects.create(
+        organisation=cast.org_a,
+        email=cast.owner_b.email,
+        token_hash=f"{next(_counter):064d}",
+        invited_by=cast.owner_a,
+        expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7),
+    )
+    return {"pk": invitation.pk}
+
+
 def _valid_invitation_token(cast: Any) -> dict[str, Any]:
     from organisations.services import invitation_create
 
@@ -122,6 +133,12 @@ POLICIES = {
     "organisations:leave": Policy(ORG_A_MEMBER_ACTION, kwargs=_org_a, method="post"),
     # The emailed link: public, whoever opens it.
     "organisations:invitation": Policy({"*": 200}, kwargs=_valid_invitation_token),
+    # From the dashboard: only the person the invitation was sent to.
+    "organisations:invitation_join": Policy(
+        {"anonymous": LOGIN, "owner_b": REDIRECT, "*": 404},
+        kwargs=_invitation_to_owner_b,
+        method="post",
+    ),
     # Briefs
     "briefs:list": PUBLIC,
     "briefs:create": Policy(

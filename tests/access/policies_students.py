@@ -39,31 +39,42 @@ def _new_staff(cast: Any) -> dict[str, Any]:
     return {"pk": cast.school_a.pk, "staff_pk": member.pk}
 
 
-def _school_invitation(cast: Any) -> SchoolInvitation:
+def _school_invitation(cast: Any, email: str = "") -> SchoolInvitation:
     from datetime import timedelta
 
     from django.utils import timezone
 
     return SchoolInvitation.objects.create(
         school=cast.school_a,
-        email=f"{uuid.uuid4().hex[:8]}@ecole-a.fr",
+        email=email or f"{uuid.uuid4().hex[:8]}@ecole-a.fr",
         role=SchoolStaff.Role.SUPERVISOR,
         nonce=uuid.uuid4().hex[:16],
         expires_at=timezone.now() + timedelta(days=14),
     )
 
 
-def _cohort_invitation(cast: Any) -> CohortInvitation:
+def _cohort_invitation(cast: Any, email: str = "") -> CohortInvitation:
     from datetime import timedelta
 
     from django.utils import timezone
 
     return CohortInvitation.objects.create(
         cohort=cast.cohort_a,
-        email=f"{uuid.uuid4().hex[:8]}@ecole-a.fr",
+        email=email or f"{uuid.uuid4().hex[:8]}@ecole-a.fr",
         nonce=uuid.uuid4().hex[:16],
         expires_at=timezone.now() + timedelta(days=14),
     )
+
+
+# One invitation per address and school or cohort: the previous role's one makes way.
+def _school_invitation_to_staff_b(cast: Any) -> dict[str, Any]:
+    SchoolInvitation.objects.filter(school=cast.school_a, email=cast.staff_b.email).delete()
+    return {"pk": _school_invitation(cast, email=cast.staff_b.email).pk}
+
+
+def _cohort_invitation_to_student_b(cast: Any) -> dict[str, Any]:
+    CohortInvitation.objects.filter(cohort=cast.cohort_a, email=cast.student_b.email).delete()
+    return {"pk": _cohort_invitation(cast, email=cast.student_b.email).pk}
 
 
 def _staged_import(cast: Any) -> dict[str, Any]:
@@ -117,6 +128,12 @@ POLICIES = {
             "token": invitation_token("school", (i := _school_invitation(cast)).pk, i.nonce)
         },
     ),
+    # From the dashboard: only the person the invitation was sent to.
+    "students:school_invitation_join": Policy(
+        _only("staff_b", REDIRECT),
+        kwargs=_school_invitation_to_staff_b,
+        method="post",
+    ),
     "students:cohort_create": _staff_a_get(_school_a),
     "students:cohort_detail": _staff_a_get(_cohort_a),
     "students:cohort_edit": _staff_a_get(_cohort_a),
@@ -141,6 +158,9 @@ POLICIES = {
         kwargs=lambda cast: {
             "token": invitation_token("cohort", (i := _cohort_invitation(cast)).pk, i.nonce)
         },
+    ),
+    "students:cohort_invitation_join": Policy(
+        _only("student_b", REDIRECT), kwargs=_cohort_invitation_to_student_b, method="post"
     ),
     # The student's own profile; people who are not students are sent to "join a cohort".
     "students:profile_edit": Policy(

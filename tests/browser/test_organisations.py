@@ -229,6 +229,35 @@ def test_an_owner_invites_a_colleague_who_joins(page: Page, live_server, login_a
     assert organisation.memberships.filter(user=karim, role="member").exists()
 
 
+def test_an_invitation_is_accepted_from_the_dashboard_without_its_link(
+    page: Page, live_server, login_as
+) -> None:
+    """Karim confirmed his address on his phone and lost the link: his dashboard has it."""
+    from organisations.services import invitation_create
+
+    owner = UserFactory.create(first_name="Sophie", last_name="Durand")
+    organisation = Organisation.objects.create(
+        name="Toit Partagé", legal_form="association", rna="W131000001", city="Marseille"
+    )
+    organisation.memberships.create(user=owner, role="owner")
+    invitation_create(organisation=organisation, email="karim@exemple.fr", acting_user=owner)
+    karim = UserFactory.create(email="karim@exemple.fr", first_name="Karim")
+
+    login_as(karim)
+    page.goto(f"{live_server.url}/dashboard/")
+    panel = page.get_by_role("region", name="Une invitation vous attend")
+    expect(panel).to_contain_text("Toit Partagé — membre de l'organisation")
+    expect(panel).to_contain_text("Invitation de Sophie Durand")
+    assert_accessible(page)
+    panel.get_by_role("button", name="Accepter l'invitation : Toit Partagé").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Bienvenue dans Toit Partagé !")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Toit Partagé")
+    assert organisation.memberships.filter(user=karim, role="member").exists()
+    page.goto(f"{live_server.url}/dashboard/")
+    expect(page.get_by_role("region", name=re.compile("invitation"))).to_have_count(0)
+
+
 def test_organisation_pages_are_accessible_in_french_and_english(
     page: Page, live_server, login_as
 ) -> None:
