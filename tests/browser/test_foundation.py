@@ -247,6 +247,7 @@ def test_error_pages_are_accessible(page: Page, live_server, login_as) -> None:
     page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ce formulaire a expiré")
+    page.wait_for_load_state("load")  # the stylesheet too, before measuring the layout
     heading, text, button = _centres(page)
     assert abs(text - heading) < 2 and abs(button - heading) < 2, (heading, text)
     assert_accessible(page)
