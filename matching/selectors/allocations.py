@@ -279,9 +279,15 @@ def pair_scores(
     return scores
 
 
-def allocation_input(*, cohort: Cohort, min_teams: bool) -> dict[str, Any]:
+def allocation_input(
+    *,
+    cohort: Cohort,
+    min_teams: bool,
+    scores: Mapping[tuple[int, int], float] | None = None,
+) -> dict[str, Any]:
     """The engine's instance for the cohort, in the command-line JSON format of
-    docs/allocation.md (plus ``options``), from the database as it is now.
+    docs/allocation.md (plus ``options``), from the database as it is now: five queries,
+    plus the scoring engine's unless ``scores`` (student id, brief id → score) are given.
 
     - Students: everyone enrolled; preferences: their ranked favourites among the published
       briefs opened to the cohort (at most ``MAX_CHOICES``), minus briefs whose team they
@@ -315,7 +321,8 @@ def allocation_input(*, cohort: Cohort, min_teams: bool) -> dict[str, Any]:
         sid: [bid for bid in ranked if (sid, bid) not in in_team]
         for sid, ranked in choices_by_student(cohort=cohort, brief_ids=brief_ids).items()
     }
-    scores = pair_scores(student_ids=student_ids, brief_ids=brief_ids)
+    if scores is None:
+        scores = pair_scores(student_ids=student_ids, brief_ids=brief_ids)
 
     briefs = []
     org_seats: Counter[int] = Counter()
@@ -384,6 +391,96 @@ def _ints(values: Iterable[Any]) -> list[int]:
         except (TypeError, ValueError):
             continue
     return out
+
+
+# --- Whether a proposal was computed on data that has changed ----------------------------
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """What differs between a run's snapshot and the engine's input rebuilt now. Each part
+    is judged on what both sides share, so one change is not reported three times (a brief
+    withdrawn is a change of the offer, not of every choice and ranking that held it)."""
+
+    joined: int = 0  # students enrolled since, not in the run
+    left: int = 0  # students of the run no longer enrolled
+    choices: bool = False  # a student's ranked choices (their order counts)
+    offer: bool = False  # a brief opened to the cohort, withdrawn, or no longer published
+    capacities: bool = False  # a brief's seats or minimum team, an organisation's capacity
+    rankings: bool = False  # an organisation's order of its candidates
+
+    @property
+    def stale(self) -> bool:
+        return bool(
+            self.joined
+            or self.left
+            or self.choices
+            or self.offer
+            or self.capacities
+            or self.rankings
+        )
+
+
+def _kept(ids: Iterable[str], among: set[str]) -> list[str]:
+    return [i for i in ids if i in among]
+
+
+def instance_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Staleness:
+    """Compare two engine inputs (``allocation_input``'s format). Lists keyed by id are
+    compared as sets; preferences and rankings keep their order, which carries meaning.
+    Scores are not compared: see ``allocation_staleness``."""
+    prefs_before = {s["id"]: s["preferences"] for s in before.get("students", [])}
+    prefs_after = {s["id"]: s["preferences"] for s in after.get("students", [])}
+    briefs_before = {b["id"]: b for b in before.get("briefs", [])}
+    briefs_after = {b["id"]: b for b in after.get("briefs", [])}
+    orgs_before = {o["id"]: o for o in before.get("organisations", [])}
+    orgs_after = {o["id"]: o for o in after.get("organisations", [])}
+
+    students = prefs_before.keys() & prefs_after.keys()
+    briefs = briefs_before.keys() & briefs_after.keys()
+    organisations = orgs_before.keys() & orgs_after.keys()
+    return Staleness(
+        joined=len(prefs_after.keys() - prefs_before.keys()),
+        left=len(prefs_before.keys() - prefs_after.keys()),
+        choices=any(
+            _kept(prefs_before[s], briefs) != _kept(prefs_after[s], briefs) for s in students
+        ),
+        offer=briefs_before.keys() != briefs_after.keys(),
+        capacities=any(
+            (briefs_before[b]["capacity"], briefs_before[b]["min_team"])
+            != (briefs_after[b]["capacity"], briefs_after[b]["min_team"])
+            for b in briefs
+        )
+        or any(orgs_before[o]["capacity"] != orgs_after[o]["capacity"] for o in organisations),
+        rankings=any(
+            _kept(orgs_before[o]["ranking"], set(orgs_after[o]["ranking"]))
+            != _kept(orgs_after[o]["ranking"], set(orgs_before[o]["ranking"]))
+            for o in organisations
+        ),
+    )
+
+
+def allocation_staleness(*, run: AllocationRun) -> Staleness:
+    """Whether the database has changed since ``run`` took its snapshot: the engine's input
+    rebuilt as the job built it, compared with ``run.instance``. Five queries whatever the
+    cohort's size (load ``run.cohort`` with the run).
+
+    The rebuild reuses the run's own scores instead of scoring again: scoring reads every
+    profile (seven more queries and the engine's time on each page view), and a score also
+    moves with the calendar and with profile edits that staff cannot act on. With the same
+    scores, an organisation's merged ranking changes only if its saved order or its
+    candidates did."""
+    scores = {
+        (int(sid), int(bid)): value
+        for sid, row in run.instance.get("scores", {}).items()
+        for bid, value in row.items()
+    }
+    now = allocation_input(
+        cohort=run.cohort,
+        min_teams=bool(run.instance.get("options", {}).get("min_teams")),
+        scores=scores,
+    )
+    return instance_changes(run.instance, now)
 
 
 # --- A proposal as staff review it ------------------------------------------------------
@@ -500,7 +597,6 @@ class Proposal:
     briefs: dict[int, Brief]
     moved: int  # students whose brief differs from the engine's proposal
     blocking: list[BlockingPair]
-    enrolled_since: int  # students enrolled after the run, not in it
 
     @property
     def students(self) -> int:
@@ -568,7 +664,8 @@ def _score(
 
 
 def allocation_proposal(*, run: AllocationRun) -> Proposal:
-    """Everything the proposal page shows, in four queries whatever the cohort's size."""
+    """Everything the proposal page shows but ``allocation_staleness``, in two queries
+    whatever the cohort's size."""
     instance = run_instance(run)
     evaluation = evaluate(instance, run.assignment)
     proposed = run.result.get("assignment", {})
@@ -629,11 +726,6 @@ def allocation_proposal(*, run: AllocationRun) -> Proposal:
         for sid, bid in evaluation.blocking_pairs
         if int(sid) in users and int(bid) in briefs
     ]
-    enrolled_since = (
-        Enrolment.objects.filter(cohort_id=run.cohort_id)
-        .exclude(student_id__in=student_ids)
-        .count()
-    )
     return Proposal(
         run=run,
         instance=instance,
@@ -645,7 +737,6 @@ def allocation_proposal(*, run: AllocationRun) -> Proposal:
         briefs=briefs,
         moved=moved,
         blocking=blocking,
-        enrolled_since=enrolled_since,
     )
 
 

@@ -135,7 +135,10 @@ def allocation_run(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> H
     """A run: its progress while it computes (htmx asks again every second; without
     JavaScript, a link refreshes the page), then the proposal."""
     cohort = _cohort_for_staff(request, pk)
-    run = get_object_or_404(AllocationRun.objects.filter(cohort=cohort), pk=run_pk)
+    run = get_object_or_404(
+        AllocationRun.objects.filter(cohort=cohort).select_related("cohort", "created_by"),
+        pk=run_pk,
+    )
     computing = run.state in (AllocationRun.State.QUEUED, AllocationRun.State.RUNNING)
     if request.htmx and not computing:  # type: ignore[attr-defined]
         # The poll saw the end: load the whole page (the proposal, or the failure).
@@ -154,6 +157,8 @@ def allocation_run(request: AuthenticatedHttpRequest, pk: int, run_pk: int) -> H
     }
     if run.state in (AllocationRun.State.PROPOSED, AllocationRun.State.PUBLISHED):
         context["proposal"] = selectors.allocation_proposal(run=run)
+    if run.state == AllocationRun.State.PROPOSED:
+        context["staleness"] = selectors.allocation_staleness(run=run)
     return render(request, "matching/allocations/run.html", context)
 
 

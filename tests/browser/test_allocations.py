@@ -130,6 +130,8 @@ def test_staff_allocate_the_demo_cohort_move_one_student_and_publish(
     page.get_by_role("button", name="Confirmer le déplacement").click()
     expect(page.locator(".messages")).to_contain_text(f"{mover} est déplacé(e)")
     expect(page.get_by_text("Vous avez déplacé 1 étudiant à la main.")).to_be_visible()
+    # A move by hand is not a change of the data: no "recompute" warning.
+    expect(page.get_by_text("Les données ont changé depuis ce calcul")).to_have_count(0)
 
     run.refresh_from_db()
     moved = User.objects.get(

@@ -1,8 +1,11 @@
 """The cohort allocation in the product (services): the engine's input built from the
 database, runs and their Celery job, moves by hand, publication."""
 
+import html
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from accounts.models import AuditEvent
 from matching.allocation import allocate, blocking_pairs, parse_instance
@@ -19,6 +22,7 @@ from matching.services import allocations as services
 from notifications.models import Notification
 from organisations.models import OrganisationMembership
 from organisations.workflow import BriefState
+from students.models import Enrolment
 from tests.factories import UserFactory
 
 from .allocation_fixtures import (
@@ -562,6 +566,164 @@ def test_move_refusals(cast, proposed):
         services.allocation_move(
             run=run, student_id=students[0].pk, brief_id=None, acting_user=students[0]
         )
+
+
+# --- A proposal computed on data that has changed ----------------------------------------
+
+
+def _snapshot(prefs, briefs, orgs):
+    return {
+        "students": [{"id": sid, "preferences": p} for sid, p in prefs.items()],
+        "briefs": [
+            {"id": bid, "organisation": "o", "capacity": c, "min_team": m}
+            for bid, (c, m) in briefs.items()
+        ],
+        "organisations": [{"id": oid, "capacity": c, "ranking": r} for oid, (c, r) in orgs.items()],
+        "scores": {},
+    }
+
+
+def test_instance_changes_ignore_list_order_but_not_preference_or_ranking_order():
+    before = _snapshot(
+        {"1": ["10", "11"], "2": ["11"]}, {"10": (2, 0), "11": (3, 1)}, {"o": (5, ["1", "2"])}
+    )
+    same = _snapshot(
+        {"2": ["11"], "1": ["10", "11"]}, {"11": (3, 1), "10": (2, 0)}, {"o": (5, ["1", "2"])}
+    )
+    assert selectors.instance_changes(before, same) == selectors.Staleness()
+    assert not selectors.instance_changes(before, same).stale
+
+    reordered = _snapshot(
+        {"1": ["11", "10"], "2": ["11"]}, {"10": (2, 0), "11": (3, 1)}, {"o": (5, ["2", "1"])}
+    )
+    changes = selectors.instance_changes(before, reordered)
+    assert changes.choices and changes.rankings and changes.stale
+    assert not (changes.offer or changes.capacities or changes.joined or changes.left)
+
+    # A brief withdrawn and a student gone: the offer and the roll, not every choice.
+    smaller = _snapshot({"1": ["11"]}, {"11": (3, 1)}, {"o": (5, ["1"])})
+    changes = selectors.instance_changes(before, smaller)
+    assert changes == selectors.Staleness(left=1, offer=True)
+
+
+@pytest.mark.django_db
+def test_a_proposal_is_not_stale_right_after_its_run_nor_after_moves(cast, proposed):
+    run, students, (_a1, _a2, b1) = proposed
+    assert not selectors.allocation_staleness(run=run).stale
+    services.allocation_move(
+        run=run, student_id=students[0].pk, brief_id=b1.pk, acting_user=cast.staff_a
+    )
+    run.refresh_from_db()
+    assert not selectors.allocation_staleness(run=run).stale
+
+
+@pytest.mark.django_db
+def test_a_welfare_proposal_with_minimum_teams_is_not_stale_right_after_its_run(
+    cast, setup, django_capture_on_commit_callbacks
+):
+    cohort, students, (a1, a2, b1) = setup
+    for student in students:
+        rank(student, [a1, b1, a2])
+    run = _start(cohort, cast.staff_a, django_capture_on_commit_callbacks, "welfare", True)
+    assert run.state == "proposed" and run.instance["options"]["min_teams"]
+    assert not selectors.allocation_staleness(run=run).stale
+
+
+@pytest.mark.django_db
+def test_a_student_reordering_their_choices_makes_the_proposal_stale(cast, proposed):
+    run, students, (a1, _a2, b1) = proposed
+    rank(students[0], [b1, a1])  # was [a1, b1]
+    assert selectors.allocation_staleness(run=run) == selectors.Staleness(choices=True)
+
+
+@pytest.mark.django_db
+def test_an_organisation_capacity_or_order_makes_the_proposal_stale(cast, proposed):
+    run, _students, _briefs = proposed
+    services.organisation_capacity_set(
+        cohort=run.cohort, organisation=cast.org_a, capacity=1, acting_user=cast.member_a
+    )
+    assert selectors.allocation_staleness(run=run) == selectors.Staleness(capacities=True)
+
+    services.organisation_capacity_set(
+        cohort=run.cohort, organisation=cast.org_a, capacity=None, acting_user=cast.member_a
+    )
+    assert not selectors.allocation_staleness(run=run).stale
+    first = selectors.organisation_candidates(cohort=run.cohort, organisation=cast.org_a)[0]
+    services.organisation_ranking_move(
+        cohort=run.cohort,
+        organisation=cast.org_a,
+        student_id=first.student.pk,
+        direction="down",
+        acting_user=cast.member_a,
+    )
+    assert selectors.allocation_staleness(run=run) == selectors.Staleness(rankings=True)
+
+
+@pytest.mark.django_db
+def test_a_brief_leaving_the_offer_or_its_seats_make_the_proposal_stale(cast, proposed):
+    run, _students, (_a1, a2, b1) = proposed
+    b1.team_max = 3  # was 4, nobody offered fewer to the cohort
+    b1.save(update_fields=["team_max"])
+    changes = selectors.allocation_staleness(run=run)
+    assert changes.capacities and not changes.offer
+
+    b1.team_max = 4
+    b1.save(update_fields=["team_max"])
+    services.cohort_brief_close(
+        opening=CohortBrief.objects.get(cohort=run.cohort, brief=a2), acting_user=cast.staff_a
+    )
+    changes = selectors.allocation_staleness(run=run)
+    # Choices and orders that held a2 are not reported again: the offer changed.
+    assert changes.offer and changes.stale and not changes.choices and not changes.rankings
+
+
+@pytest.mark.django_db
+def test_students_joining_or_leaving_make_the_proposal_stale(cast, proposed):
+    run, students, _briefs = proposed
+    enrol_students(run.cohort, 2)
+    assert selectors.allocation_staleness(run=run) == selectors.Staleness(joined=2)
+    Enrolment.objects.filter(cohort=run.cohort, student=students[0]).delete()
+    assert selectors.allocation_staleness(run=run) == selectors.Staleness(joined=2, left=1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [6, 30])
+def test_the_staleness_check_takes_constant_queries(
+    cast, django_capture_on_commit_callbacks, django_assert_num_queries, size
+):
+    cohort = allocation_cohort(cast.school_a)
+    students = enrol_students(cohort, size, skill_slugs=["django"])
+    briefs = [
+        published_brief(org, team_max=4)
+        for _ in range(size // 6)
+        for org in (cast.org_a, cast.org_b)
+    ]
+    open_briefs(cohort, briefs)
+    for i, student in enumerate(students):
+        rank(student, [briefs[i % len(briefs)], briefs[(i + 1) % len(briefs)]])
+    run = _start(cohort, cast.staff_a, django_capture_on_commit_callbacks)
+    run = AllocationRun.objects.select_related("cohort").get(pk=run.pk)  # as the page loads it
+    with django_assert_num_queries(5):  # the same at both sizes: no scoring, no loop query
+        assert not selectors.allocation_staleness(run=run).stale
+
+
+@pytest.mark.django_db
+def test_the_proposal_page_warns_when_it_is_stale(cast, proposed, client_for):
+    run, students, (a1, _a2, b1) = proposed
+    client = client_for(cast.staff_a)
+    url = reverse("matching:allocation_run", kwargs={"pk": run.cohort_id, "run_pk": run.pk})
+    body = client.get(url).content.decode()
+    assert "stale-warning" not in body
+    assert "Les données ont changé" not in body
+
+    rank(students[0], [b1, a1])
+    body = client.get(url).content.decode()
+    assert 'class="alert alert-warning stale-warning" role="status"' in body
+    assert "Les données ont changé depuis ce calcul" in body
+    assert "Des étudiants ont modifié leurs choix." in body
+    assert reverse("matching:cohort_allocation", args=[run.cohort_id]) + "#run-title" in body
+    # Publishing stays possible; its confirmation says it too.
+    assert "Publier quand même" in html.unescape(body)
 
 
 # --- Publication --------------------------------------------------------------------------
