@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_filters",
     "django_htmx",
     "csp",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     # Private by default: public views opt out with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "humanitech.middleware.StaffMfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -137,6 +139,14 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HumanITech] "
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes,
+# optional for everybody, required for platform staff before the admin opens
+# (humanitech.middleware.StaffMfaMiddleware: on in production and tests; off in
+# development, so that `make run` opens the demo moderator's admin without an app).
+# WebAuthn (passkeys) stays off for now.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "HumanITech"
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=False)
 # Rate limits stay at allauth's defaults (on); listed here so they are visible and tunable.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

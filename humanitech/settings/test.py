@@ -8,6 +8,9 @@ SECRET_KEY = "test-only-secret-key-with-enough-entropy-0123456789-abcdefghijklmn
 ALLOWED_HOSTS = ["*"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# As in production: staff need a second factor for the admin (tests.factories gives
+# staff users an authenticator unless told otherwise).
+STAFF_MFA_REQUIRED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

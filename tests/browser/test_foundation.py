@@ -7,7 +7,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory, totp_code
 
 from .axe import assert_accessible
 
@@ -155,6 +155,7 @@ SIGNED_IN_PAGES = [
     "/accounts/email/",
     "/accounts/password/change/",
     "/accounts/reauthenticate/",
+    "/accounts/2fa/",
     "/accounts/logout/",
 ]
 
@@ -251,3 +252,61 @@ def test_error_pages_are_accessible(page: Page, live_server, login_as) -> None:
     heading, text, button = _centres(page)
     assert abs(text - heading) < 2 and abs(button - heading) < 2, (heading, text)
     assert_accessible(page)
+
+
+def test_a_moderator_turns_on_two_factor_then_signs_in_with_a_code(
+    page: Page, live_server, login_as
+) -> None:
+    """Staff must have a second factor before the moderation area opens: set it up with the
+    keyboard-reachable pages (each one checked by axe), then sign in again with a code."""
+    nadia = UserFactory.create(
+        email="nadia@humanitech.fr", first_name="Nadia", is_staff=True, second_factor=False
+    )
+    login_as(nadia)
+    page.goto(live_server.url + "/admin/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Double authentification")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Activez la double authentification pour ouvrir l'espace de modération"
+    )
+    assert_accessible(page)
+    page.get_by_role("link", name="Activer").click()
+
+    # A sensitive change: the password again first.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirmer l'accès")
+    assert_accessible(page)
+    page.get_by_label("Mot de passe", exact=True).fill(TEST_PASSWORD)
+    page.get_by_label("Mot de passe", exact=True).press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Activer l'application d'authentification"
+    )
+    assert_accessible(page)
+    secret = page.locator("#authenticator_secret").input_value()
+    page.get_by_label("Code de l'authentificateur").fill(totp_code(secret))
+    page.get_by_role("button", name="Activer").click()
+
+    # Recovery codes come with it, shown once the app is on.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Codes de récupération")
+    expect(page.get_by_text("Application d'authentification activée.")).to_be_visible()
+    assert len(page.get_by_label("Codes inutilisés").input_value().split()) == 10
+    assert_accessible(page)
+    # Now the moderation area opens (every request of its page done before cookies go).
+    page.goto(live_server.url + "/admin/", wait_until="networkidle")
+    expect(page).to_have_url(live_server.url + "/admin/")
+
+    # Next time, the password alone is not enough.
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("E-mail").fill(nadia.email)
+    page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Authentification à deux facteurs")
+    assert_accessible(page)
+    code = page.get_by_label("Code", exact=True)
+    code.fill(f"{(int(totp_code(secret)) + 1) % 1_000_000:06d}")
+    code.press("Enter")
+    expect(page.get_by_text("Code incorrect.")).to_be_visible()
+    assert_accessible(page)
+    code.fill(totp_code(secret))
+    code.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Nadia")

@@ -8,10 +8,11 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent
 from notifications.models import Notification
 from organisations import services
 from organisations.models import Brief, Organisation
+from tests.factories import UserFactory
 
 from .helpers import complete_brief, make_organisation
 
@@ -136,7 +137,7 @@ def test_moderators_cannot_delete_edit_or_manage_users(moderator, cast, pending)
 
 
 def test_people_outside_the_moderators_cannot_moderate(cast, client_for, pending) -> None:
-    staff_only = User.objects.create_user("staff@humanitech.fr", "x" * 12, is_staff=True)
+    staff_only = UserFactory.create(email="staff@humanitech.fr", is_staff=True)
     for client in (client_for(staff_only), client_for(cast.owner_a)):
         client.post(
             ORGANISATIONS, {"action": "verify_selected", ACTION_CHECKBOX_NAME: [pending.pk]}
@@ -185,6 +186,6 @@ def test_a_moderator_meets_no_dead_link_on_an_organisation(moderator, cast) -> N
 
 
 def test_a_superuser_still_gets_links_to_member_accounts(cast, client_for) -> None:
-    admin = User.objects.create_superuser("root@humanitech.fr", "x" * 12)
+    admin = UserFactory.create(email="root@humanitech.fr", is_staff=True, is_superuser=True)
     html = client_for(admin).get(f"{ORGANISATIONS}{cast.org_a.pk}/change/").content.decode()
     assert f'href="/admin/accounts/user/{cast.owner_a.pk}/change/"' in html

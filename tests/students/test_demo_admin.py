@@ -10,6 +10,7 @@ import accounts.demo
 import students.demo
 from humanitech.demo import DemoContext
 from students.models import Cohort, Enrolment, School, SchoolStaff, StudentProfile
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,9 @@ def test_moderators_read_schools_and_cohorts_but_not_student_profiles(cast, clie
     assert client.post(school, {"name": "Piraté"}).status_code == 403
     for name in ("studentprofile", "enrolment", "cohortinvitation", "rosterimport"):
         assert client.get(reverse(f"admin:students_{name}_changelist")).status_code == 403
-    superuser = client_for(type(cast.moderator).objects.create_superuser("root@humanitech.fr"))
+    superuser = client_for(
+        UserFactory.create(email="root@humanitech.fr", is_staff=True, is_superuser=True)
+    )
     assert superuser.get(reverse("admin:students_studentprofile_changelist")).status_code == 200
     profile = reverse("admin:students_studentprofile_change", args=[cast.profile_a.pk])
     assert superuser.get(profile).status_code == 200

@@ -1,0 +1,104 @@
+"""Two-factor authentication (allauth.mfa): anybody may turn it on; platform staff must
+before the admin (moderation) opens."""
+
+import html
+import re
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.factories import TEST_PASSWORD, UserFactory, totp_code
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = "/admin/"
+
+
+def _text(response) -> str:
+    """The page as read: entities decoded, non-breaking spaces as plain ones."""
+    return html.unescape(response.content.decode()).replace("\u00a0", " ")
+
+
+def _login(client, email: str):
+    return client.post(reverse("account_login"), {"login": email, "password": TEST_PASSWORD})
+
+
+def test_staff_without_a_second_factor_are_sent_to_set_one_up(client_for) -> None:
+    moderator = UserFactory.create(is_staff=True, second_factor=False)
+    response = client_for(moderator).get(ADMIN, follow=True)
+    assert response.redirect_chain == [(reverse("mfa_index"), 302)]
+    body = _text(response)
+    assert "Activez la double authentification pour ouvrir l'espace de modération" in body
+    assert "Obligatoire pour l'équipe de la plateforme" in body
+
+
+def test_staff_with_a_second_factor_reach_the_admin(client_for) -> None:
+    moderator = UserFactory.create(is_staff=True)
+    assert Authenticator.objects.filter(user=moderator, type="totp").exists()
+    assert client_for(moderator).get(ADMIN).status_code == 200
+
+
+@override_settings(STAFF_MFA_REQUIRED=False)
+def test_the_rule_can_be_turned_off_for_development(client_for) -> None:
+    moderator = UserFactory.create(is_staff=True, second_factor=False)
+    assert client_for(moderator).get(ADMIN).status_code == 200
+
+
+def test_visitors_still_meet_the_login_and_others_are_not_concerned(client, client_for) -> None:
+    assert client.get(ADMIN).status_code == 302
+    assert reverse("mfa_index") not in client.get(ADMIN)["Location"]
+    # A person who is not staff is never sent to set up a second factor.
+    response = client_for(UserFactory.create()).get(reverse("dashboard"))
+    assert response.status_code == 200
+
+
+def test_signing_in_asks_for_the_code_and_refuses_a_wrong_one(client) -> None:
+    user = UserFactory.create(email="nadia@exemple.fr", second_factor=True)
+    response = _login(client, user.email)
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session  # not signed in with the password alone
+
+    wrong = f"{(int(totp_code()) + 1) % 1_000_000:06d}"
+    response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+    assert response.status_code == 200
+    assert "Code incorrect" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    assert response["Location"] == reverse("dashboard")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_turning_the_app_on_checks_a_code_and_creates_recovery_codes(client) -> None:
+    user = UserFactory.create(email="sophie@exemple.fr")
+    _login(client, user.email)
+    # Turning it on is a sensitive change: allauth asks for the password again first.
+    assert client.get(reverse("mfa_activate_totp"))["Location"].startswith(
+        reverse("account_reauthenticate")
+    )
+    client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page.content.decode())
+    assert secret, "the secret is shown for typing into the app"
+    refused = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
+    assert refused.status_code == 200
+    assert not Authenticator.objects.filter(user=user).exists()
+
+    client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret.group(1))})
+
+    kinds = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    assert kinds == {"totp", "recovery_codes"}
+    overview = _text(client.get(reverse("mfa_index")))
+    assert "Activée : la connexion demande un code de votre application." in overview
+    assert "10 codes inutilisés" in overview
+
+
+def test_the_overview_speaks_french_to_people_without_a_second_factor(client_for) -> None:
+    body = _text(client_for(UserFactory.create()).get(reverse("mfa_index")))
+    assert "Double authentification" in body
+    assert "Désactivée." in body
+    assert "Obligatoire pour l'équipe" not in body
