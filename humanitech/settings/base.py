@@ -146,6 +146,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HumanITech] "
 # WebAuthn (passkeys) stays off for now.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HumanITech"
+# One 30-second step either side, as RFC 6238 advises for phones whose clock drifts a little.
+MFA_TOTP_TOLERANCE = 1
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=False)
 # Rate limits stay at allauth's defaults (on); listed here so they are visible and tunable.
 ACCOUNT_RATE_LIMITS = {

@@ -102,3 +102,24 @@ def test_the_overview_speaks_french_to_people_without_a_second_factor(client_for
     assert "Double authentification" in body
     assert "Désactivée." in body
     assert "Obligatoire pour l'équipe" not in body
+
+
+def test_codes_can_be_renewed_and_the_app_turned_off(client) -> None:
+    user = UserFactory.create(email="karim@exemple.fr", second_factor=True)
+    _login(client, user.email)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    # A code serves once: reauthenticate with the password.
+    client.post(reverse("account_reauthenticate"), {"password": TEST_PASSWORD})
+
+    assert client.get(reverse("mfa_generate_recovery_codes")).status_code == 200
+    client.post(reverse("mfa_generate_recovery_codes"))
+    codes = client.get(reverse("mfa_view_recovery_codes"))
+    assert codes.status_code == 200
+    assert "10 codes de récupération disponibles sur 10" in _text(codes)
+    download = client.get(reverse("mfa_download_recovery_codes"))
+    assert len(download.content.split()) == 10
+
+    assert client.get(reverse("mfa_deactivate_totp")).status_code == 200
+    client.post(reverse("mfa_deactivate_totp"))
+    assert not Authenticator.objects.filter(user=user).exists()
+    assert "Désactivée." in _text(client.get(reverse("mfa_index")))
