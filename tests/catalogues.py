@@ -7,10 +7,11 @@ import polib
 
 ROOT = Path(__file__).resolve().parents[1]
 # The catalogues held to one vocabulary ("e-mail", "établissement") and to French spacing
-# around « » as well; organisations' is checked for ? ! : ; only (tests/organisations).
+# (a non-breaking space before ? ! : ; and inside « »).
 CATALOGUES = (
     "locale",
     "accounts/locale",
+    "organisations/locale",
     "students/locale",
     "notifications/locale",
     "matching/locale",

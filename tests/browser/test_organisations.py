@@ -15,7 +15,7 @@ from humanitech.roles import MODERATOR_GROUP
 from matching.models import Skill
 from notifications.models import Notification
 from organisations.models import Brief, Organisation
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory, totp_code
 
 from .axe import assert_accessible
 
@@ -133,6 +133,9 @@ def _moderate(page: Page, base: str, moderator: User) -> None:
     page.get_by_label("E-mail").fill(moderator.email)
     page.get_by_label("Mot de passe").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    # Staff have a second factor (required for the admin): the code from their app.
+    page.get_by_label("Code", exact=True).fill(totp_code())
+    page.get_by_role("button", name="Connexion").click()
     expect(page.get_by_role("heading", name="Modération")).to_be_visible()
 
     page.goto(base + "/admin/organisations/organisation/?verification_state__exact=pending")
@@ -211,7 +214,7 @@ def test_an_owner_invites_a_colleague_who_joins(page: Page, live_server, login_a
     login_as(owner)
     page.goto(f"{live_server.url}/organisations/{organisation.pk}/members/")
     assert_accessible(page)
-    page.get_by_label("Adresse électronique de la personne à inviter").fill("karim@exemple.fr")
+    page.get_by_label("Adresse e-mail de la personne à inviter").fill("karim@exemple.fr")
     page.get_by_role("button", name="Envoyer l'invitation").click()
     expect(page.get_by_text("Invitation envoyée à karim@exemple.fr")).to_be_visible()
     link = re.search(r"/organisations/invitations/\S+/", str(mail.outbox[-1].body)).group(0)

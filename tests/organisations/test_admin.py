@@ -85,7 +85,7 @@ def test_publishing_a_brief_of_an_unverified_organisation_is_refused(moderator, 
     messages = [str(message) for message in response.context["messages"]]
     # French typography: a non-breaking space before the colon, lower case after it.
     assert len(messages) == 1
-    assert messages[0].startswith(f"« {brief.title} »\u00a0: vérifiez l'organisation")
+    assert messages[0].startswith(f"«\u00a0{brief.title}\u00a0»\u00a0: vérifiez l'organisation")
     assert Brief.objects.get(pk=brief.pk).state == "submitted"
 
 
