@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -233,16 +234,29 @@ def _staff_joined(request: HttpRequest, invitation: SchoolInvitation) -> HttpRes
 @require_POST
 def school_invitation_join(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept, from the dashboard, a staff invitation sent to one of one's own addresses."""
-    user = _user(request)
-    invitation = get_object_or_404(
-        selectors.school_invitations_addressed_to(verified_addresses(user)), pk=pk
-    )
-    try:
+
+    def accept(invitation: SchoolInvitation, user: User) -> HttpResponse:
         services.school_invitation_accept(invitation=invitation, acting_user=user)
+        return _staff_joined(request, invitation)
+
+    return _accept_addressed(request, selectors.school_invitations_addressed_to, pk, accept)
+
+
+def _accept_addressed(
+    request: HttpRequest,
+    addressed_to: Callable[[set[str]], QuerySet[_Invitation]],
+    pk: int,
+    accept: Callable[[_Invitation, User], HttpResponse],
+) -> HttpResponse:
+    """The dashboard's Accept button: the invitation only if it was sent to one of the
+    person's verified addresses (404 otherwise); a refusal goes back to the dashboard."""
+    user = _user(request)
+    invitation = get_object_or_404(addressed_to(verified_addresses(user)), pk=pk)
+    try:
+        return accept(invitation, user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("dashboard")
-    return _staff_joined(request, invitation)
 
 
 def _inviter_name(invitation: SchoolInvitation | CohortInvitation | None) -> str:
@@ -662,16 +676,12 @@ def cohort_invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def cohort_invitation_join(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept, from the dashboard, a cohort invitation sent to one of one's own addresses."""
-    user = _user(request)
-    invitation = get_object_or_404(
-        selectors.cohort_invitations_addressed_to(verified_addresses(user)), pk=pk
-    )
-    try:
+
+    def accept(invitation: CohortInvitation, user: User) -> HttpResponse:
         enrolment = services.cohort_invitation_accept(invitation=invitation, acting_user=user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("dashboard")
-    return _joined(request, enrolment)
+        return _joined(request, enrolment)
+
+    return _accept_addressed(request, selectors.cohort_invitations_addressed_to, pk, accept)
 
 
 # --- Student profiles ------------------------------------------------------------------------
