@@ -1,5 +1,6 @@
 """Project-level pages: home, dashboard, legal pages, health check, language switch."""
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -41,6 +42,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "platform_staff": platform_staff,
         "moderation_queues": moderation_queues(user=request.user) if platform_staff else [],
         "invitations": pending_invitations(request.user),
+        # The admin would send them to set up a second factor first: say so here.
+        "needs_second_factor": platform_staff
+        and settings.STAFF_MFA_REQUIRED
+        and not is_mfa_enabled(request.user),
     }
     return render(request, "pages/dashboard.html", context)
 

@@ -308,10 +308,9 @@ def test_a_person_without_a_role_still_gets_their_next_step(cast, client_for) ->
 
 
 def test_staff_without_the_moderators_group_sees_no_queue_it_cannot_open(cast, client_for) -> None:
-    from accounts.models import User
+    from tests.factories import UserFactory
 
-    support = User.objects.create_user(email="support@humanitech.fr", password="x" * 12)
-    User.objects.filter(pk=support.pk).update(is_staff=True)
+    support = UserFactory.create(email="support@humanitech.fr", is_staff=True)
     response = client_for(support).get(reverse("dashboard"))
     assert response.context["moderation_queues"] == []
     body = response.content.decode()

@@ -34,6 +34,15 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up(client_for) -> Non
     assert "Obligatoire pour l'équipe de la plateforme" in body
 
 
+def test_their_dashboard_leads_them_to_it_rather_than_to_a_closed_door(client_for) -> None:
+    moderator = UserFactory.create(is_staff=True, second_factor=False)
+    body = _text(client_for(moderator).get(reverse("dashboard")))
+    assert f'href="{reverse("mfa_index")}">Activer la double authentification' in body
+    assert "Ouvrir l'espace de modération" not in body
+    set_up = _text(client_for(UserFactory.create(is_staff=True)).get(reverse("dashboard")))
+    assert "Ouvrir l'espace de modération" in set_up
+
+
 def test_staff_with_a_second_factor_reach_the_admin(client_for) -> None:
     moderator = UserFactory.create(is_staff=True)
     assert Authenticator.objects.filter(user=moderator, type="totp").exists()
