@@ -1,8 +1,9 @@
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
@@ -23,19 +24,32 @@ class RolesMiddleware:
 
 
 class StaffMfaMiddleware:
-    """With ``STAFF_MFA_REQUIRED`` (on unless DEBUG), the admin (moderation) opens to staff
+    """With ``STAFF_MFA_REQUIRED`` (production, tests), the admin (moderation) opens to staff
     only once they have a second factor (allauth.mfa); until then it sends them to set one
-    up. Anonymous visitors go on to the admin's own login, which is allauth's."""
+    up. Anonymous visitors go on to the admin's own login, which is allauth's.
+
+    Judged on the view the URL resolved to (any view of the admin site's namespace), not on
+    the path, which a deployment under a prefix (SCRIPT_NAME) would change."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.admin_prefix = "/" + settings.ADMIN_URL
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        match = request.resolver_match
         user = request.user
         if (
             settings.STAFF_MFA_REQUIRED
-            and request.path.startswith(self.admin_prefix)
+            and match is not None
+            and admin.site.name in match.namespaces
             and user.is_authenticated
             and user.is_staff
             and not is_mfa_enabled(user)
@@ -45,4 +59,4 @@ class StaffMfaMiddleware:
                 _("Turn on two-factor authentication to open the moderation area."),
             )
             return redirect("mfa_index")
-        return self.get_response(request)
+        return None

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
@@ -32,6 +33,19 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up(client_for) -> Non
     body = _text(response)
     assert "Activez la double authentification pour ouvrir l'espace de modération" in body
     assert "Obligatoire pour l'équipe de la plateforme" in body
+
+
+def test_every_admin_page_is_closed_to_them_even_under_a_path_prefix(client_for) -> None:
+    """Judged on the view, not on the path: a deployment under a prefix (SCRIPT_NAME) or a
+    model page deep in the admin is closed the same way."""
+    client = client_for(UserFactory.create(is_staff=True, second_factor=False))
+    for path in (ADMIN, "/admin/organisations/organisation/", "/admin/logout/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"] == reverse("mfa_index"), path
+    behind_a_prefix = client.get(ADMIN, SCRIPT_NAME="/humanitech")
+    assert behind_a_prefix.status_code == 302
+    assert behind_a_prefix["Location"].endswith(reverse("mfa_index"))
 
 
 def test_their_dashboard_leads_them_to_it_rather_than_to_a_closed_door(client_for) -> None:
@@ -80,6 +94,7 @@ def test_signing_in_asks_for_the_code_and_refuses_a_wrong_one(client) -> None:
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+@pytest.mark.django_db(transaction=True)  # allauth mails its notice on commit
 def test_turning_the_app_on_checks_a_code_and_creates_recovery_codes(client) -> None:
     user = UserFactory.create(email="sophie@exemple.fr")
     _login(client, user.email)
@@ -101,6 +116,11 @@ def test_turning_the_app_on_checks_a_code_and_creates_recovery_codes(client) -> 
 
     kinds = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     assert kinds == {"totp", "recovery_codes"}
+    # A security notice by email: if it was not them, they know at once.
+    (notice,) = [m for m in mail.outbox if m.to == [user.email]]
+    assert notice.subject == "[HumanITech] Application d'authentification activée"
+    assert notice.body.startswith("Bonjour de la part de HumanITech\u00a0!")
+    assert "Si vous ne reconnaissez pas ce changement" in notice.body
     overview = _text(client.get(reverse("mfa_index")))
     assert "Activée : la connexion demande un code de votre application." in overview
     assert "10 codes inutilisés" in overview
