@@ -139,6 +139,9 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HumanITech] "
+# Security notices by email: password changed or reset, address added or removed,
+# two-factor authentication turned on or off, recovery codes renewed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes,
 # optional for everybody, required for platform staff before the admin opens
 # (humanitech.middleware.StaffMfaMiddleware: on in production and tests; off in
