@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import verified_addresses
-from organisations.selectors import invitations_addressed_to
-from students.selectors import cohort_invitations_addressed_to, school_invitations_addressed_to
+from organisations.selectors import invitations_waiting_for
+from students.selectors import cohort_invitations_waiting_for, school_invitations_waiting_for
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,8 @@ class PendingInvitation:
 
 
 def pending_invitations(user: User) -> list[PendingInvitation]:
-    """Pending, unexpired invitations sent to one of the person's verified addresses,
-    soonest to expire first. Four queries."""
+    """Pending, unexpired invitations sent to one of the person's verified addresses, to
+    places they have not joined yet, soonest to expire first. Four queries."""
     addresses = verified_addresses(user)
     found = [
         PendingInvitation(
@@ -37,7 +37,7 @@ def pending_invitations(user: User) -> list[PendingInvitation]:
             expires_at=invitation.expires_at,
             accept_url=reverse("organisations:invitation_join", args=[invitation.pk]),
         )
-        for invitation in invitations_addressed_to(addresses)
+        for invitation in invitations_waiting_for(user, addresses)
     ]
     found += [
         PendingInvitation(
@@ -47,7 +47,7 @@ def pending_invitations(user: User) -> list[PendingInvitation]:
             expires_at=invitation.expires_at,
             accept_url=reverse("students:school_invitation_join", args=[invitation.pk]),
         )
-        for invitation in school_invitations_addressed_to(addresses)
+        for invitation in school_invitations_waiting_for(user, addresses)
     ]
     found += [
         PendingInvitation(
@@ -57,7 +57,7 @@ def pending_invitations(user: User) -> list[PendingInvitation]:
             expires_at=invitation.expires_at,
             accept_url=reverse("students:cohort_invitation_join", args=[invitation.pk]),
         )
-        for invitation in cohort_invitations_addressed_to(addresses)
+        for invitation in cohort_invitations_waiting_for(user, addresses)
     ]
     return sorted(found, key=lambda invitation: invitation.expires_at)
 

@@ -16,6 +16,7 @@ from .filters import BriefFilter
 from .models import (
     Brief,
     BriefSkill,
+    InvitationQuerySet,
     MembershipRole,
     Organisation,
     OrganisationInvitation,
@@ -268,11 +269,17 @@ def count_delivered_briefs() -> int:
     return Brief.objects.filter(state__in=FINISHED_STATES).count()
 
 
-def invitations_addressed_to(addresses: set[str]) -> QuerySet[OrganisationInvitation]:
-    """Pending invitations sent to one of these (lower-cased) addresses, newest first."""
+def invitations_addressed_to(addresses: set[str]) -> InvitationQuerySet:
+    """Invitations sent to one of these (lower-cased) addresses, whatever their state."""
     return (
-        OrganisationInvitation.objects.pending()
-        .alias(address=Lower("email"))
+        OrganisationInvitation.objects.alias(address=Lower("email"))
         .filter(address__in=addresses)
         .select_related("organisation", "invited_by")
+    )
+
+
+def invitations_waiting_for(user: User, addresses: set[str]) -> InvitationQuerySet:
+    """Of those, the pending ones to an organisation the person is not in yet."""
+    return (
+        invitations_addressed_to(addresses).pending().exclude(organisation__memberships__user=user)
     )

@@ -414,7 +414,7 @@ def invitation_accept_addressed(
             raise ValidationError(
                 _("This invitation is no longer valid. Ask for a new one."), code="expired"
             )
-        if invitation.email not in verified_addresses(acting_user):
+        if invitation.email.lower() not in verified_addresses(acting_user):
             raise ValidationError(
                 _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
                 % {"email": invitation.email},

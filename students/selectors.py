@@ -118,26 +118,41 @@ def cohort_invitation_from_token(*, token: str) -> CohortInvitation:
 
 
 def _addressed_to(invitations: QuerySet[Any], addresses: set[str]) -> QuerySet[Any]:
-    return invitations.alias(address=Lower("email")).filter(
-        address__in=addresses,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
+    return invitations.alias(address=Lower("email")).filter(address__in=addresses)
+
+
+def _pending(invitations: QuerySet[Any]) -> QuerySet[Any]:
+    return invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     )
 
 
 def school_invitations_addressed_to(addresses: set[str]) -> QuerySet[SchoolInvitation]:
-    """Pending, unexpired invitations to a school's staff sent to one of these
-    (lower-cased) addresses."""
+    """Invitations to a school's staff sent to one of these (lower-cased) addresses,
+    whatever their state."""
     return _addressed_to(SchoolInvitation.objects.select_related("school", "invited_by"), addresses)
 
 
+def school_invitations_waiting_for(user: User, addresses: set[str]) -> QuerySet[SchoolInvitation]:
+    """Of those, the pending ones to a school the person is not staff of yet."""
+    return _pending(school_invitations_addressed_to(addresses)).exclude(school__staff__user=user)
+
+
 def cohort_invitations_addressed_to(addresses: set[str]) -> QuerySet[CohortInvitation]:
-    """Pending, unexpired invitations to a cohort sent to one of these addresses; those of
-    archived cohorts are left out (nobody can join them any more)."""
+    """Invitations to a cohort sent to one of these addresses, whatever their state."""
     return _addressed_to(
         CohortInvitation.objects.select_related("cohort__school", "invited_by"), addresses
-    ).filter(cohort__archived_at__isnull=True)
+    )
+
+
+def cohort_invitations_waiting_for(user: User, addresses: set[str]) -> QuerySet[CohortInvitation]:
+    """Of those, the pending ones to a cohort the person is not in yet and that is not
+    archived (nobody can join it any more)."""
+    return (
+        _pending(cohort_invitations_addressed_to(addresses))
+        .filter(cohort__archived_at__isnull=True)
+        .exclude(cohort__enrolments__student=user)
+    )
 
 
 def count_enrolled_students() -> int:
