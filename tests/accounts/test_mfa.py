@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from accounts.models import AuditEvent
 from tests.factories import TEST_PASSWORD, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +122,9 @@ def test_turning_the_app_on_checks_a_code_and_creates_recovery_codes(client) -> 
     assert notice.subject == "[HumanITech] Application d'authentification activée"
     assert notice.body.startswith("Bonjour de la part de HumanITech\u00a0!")
     assert "Si vous ne reconnaissez pas ce changement" in notice.body
+    # And to the audit trail moderators read.
+    events = AuditEvent.objects.filter(actor=user, action="mfa.added")
+    assert {event.data["type"] for event in events} >= {"totp"}
     overview = _text(client.get(reverse("mfa_index")))
     assert "Activée : la connexion demande un code de votre application." in overview
     assert "10 codes inutilisés" in overview
@@ -133,6 +137,7 @@ def test_the_overview_speaks_french_to_people_without_a_second_factor(client_for
     assert "Obligatoire pour l'équipe" not in body
 
 
+@pytest.mark.django_db(transaction=True)  # allauth signals some changes on commit
 def test_codes_can_be_renewed_and_the_app_turned_off(client) -> None:
     user = UserFactory.create(email="karim@exemple.fr", second_factor=True)
     _login(client, user.email)
@@ -152,3 +157,5 @@ def test_codes_can_be_renewed_and_the_app_turned_off(client) -> None:
     client.post(reverse("mfa_deactivate_totp"))
     assert not Authenticator.objects.filter(user=user).exists()
     assert "Désactivée." in _text(client.get(reverse("mfa_index")))
+    actions = set(AuditEvent.objects.filter(actor=user).values_list("action", flat=True))
+    assert {"mfa.reset", "mfa.removed"} <= actions
