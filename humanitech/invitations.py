@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,37 +31,39 @@ def pending_invitations(user: User) -> list[PendingInvitation]:
     places they have not joined yet, soonest to expire first. Four queries."""
     addresses = verified_addresses(user)
     found = [
-        PendingInvitation(
-            place=invitation.organisation.name,
-            what=_("member of the organisation"),
-            inviter=_inviter(invitation.invited_by),
-            expires_at=invitation.expires_at,
-            accept_url=reverse("organisations:invitation_join", args=[invitation.pk]),
+        _entry(
+            i, i.organisation.name, _("member of the organisation"), "organisations:invitation_join"
         )
-        for invitation in invitations_waiting_for(user, addresses)
+        for i in invitations_waiting_for(user, addresses)
     ]
     found += [
-        PendingInvitation(
-            place=invitation.school.name,
-            what=_("school staff (%(role)s)") % {"role": invitation.get_role_display()},
-            inviter=_inviter(invitation.invited_by),
-            expires_at=invitation.expires_at,
-            accept_url=reverse("students:school_invitation_join", args=[invitation.pk]),
+        _entry(
+            i,
+            i.school.name,
+            _("school staff (%(role)s)") % {"role": i.get_role_display()},
+            "students:school_invitation_join",
         )
-        for invitation in school_invitations_waiting_for(user, addresses)
+        for i in school_invitations_waiting_for(user, addresses)
     ]
     found += [
-        PendingInvitation(
-            place=f"{invitation.cohort.name} — {invitation.cohort.school.name}",
-            what=_("student of the cohort"),
-            inviter=_inviter(invitation.invited_by),
-            expires_at=invitation.expires_at,
-            accept_url=reverse("students:cohort_invitation_join", args=[invitation.pk]),
+        _entry(
+            i,
+            f"{i.cohort.name} — {i.cohort.school.name}",
+            _("student of the cohort"),
+            "students:cohort_invitation_join",
         )
-        for invitation in cohort_invitations_waiting_for(user, addresses)
+        for i in cohort_invitations_waiting_for(user, addresses)
     ]
     return sorted(found, key=lambda invitation: invitation.expires_at)
 
 
-def _inviter(user: User | None) -> str:
-    return user.display_name if user is not None else "HumanITech"
+def _entry(invitation: Any, place: str, what: str, accept_url_name: str) -> PendingInvitation:
+    """One line of the list, accepted at ``accept_url_name``."""
+    inviter = invitation.invited_by
+    return PendingInvitation(
+        place=place,
+        what=what,
+        inviter=inviter.display_name if inviter is not None else "HumanITech",
+        expires_at=invitation.expires_at,
+        accept_url=reverse(accept_url_name, args=[invitation.pk]),
+    )

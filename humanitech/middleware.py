@@ -23,6 +23,16 @@ class RolesMiddleware:
         return self.get_response(request)
 
 
+def lacks_required_second_factor(user: Any) -> bool:
+    """Staff without the second factor ``STAFF_MFA_REQUIRED`` asks of them for the admin."""
+    return bool(
+        settings.STAFF_MFA_REQUIRED
+        and user.is_authenticated
+        and user.is_staff
+        and not is_mfa_enabled(user)
+    )
+
+
 class StaffMfaMiddleware:
     """With ``STAFF_MFA_REQUIRED`` (production, tests), the admin (moderation) opens to staff
     only once they have a second factor (allauth.mfa); until then it sends them to set one
@@ -45,14 +55,10 @@ class StaffMfaMiddleware:
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         match = request.resolver_match
-        user = request.user
         if (
-            settings.STAFF_MFA_REQUIRED
-            and match is not None
+            match is not None
             and admin.site.name in match.namespaces
-            and user.is_authenticated
-            and user.is_staff
-            and not is_mfa_enabled(user)
+            and lacks_required_second_factor(request.user)
         ):
             messages.info(
                 request,

@@ -1,6 +1,5 @@
 """Project-level pages: home, dashboard, legal pages, health check, language switch."""
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -16,6 +15,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
 
 from .invitations import pending_invitations
+from .middleware import lacks_required_second_factor
 from .moderation import moderation_queues
 from .stats import platform_counts
 
@@ -43,9 +43,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "moderation_queues": moderation_queues(user=request.user) if platform_staff else [],
         "invitations": pending_invitations(request.user),
         # The admin would send them to set up a second factor first: say so here.
-        "needs_second_factor": platform_staff
-        and settings.STAFF_MFA_REQUIRED
-        and not is_mfa_enabled(request.user),
+        "needs_second_factor": lacks_required_second_factor(request.user),
     }
     return render(request, "pages/dashboard.html", context)
 

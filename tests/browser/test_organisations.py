@@ -16,6 +16,7 @@ from matching.models import Skill
 from notifications.models import Notification
 from organisations.models import Brief, Organisation
 from tests.factories import TEST_PASSWORD, UserFactory, totp_code
+from tests.organisations.helpers import make_organisation
 
 from .axe import assert_accessible
 
@@ -239,10 +240,9 @@ def test_an_invitation_is_accepted_from_the_dashboard_without_its_link(
     from organisations.services import invitation_create
 
     owner = UserFactory.create(first_name="Sophie", last_name="Durand")
-    organisation = Organisation.objects.create(
-        name="Toit Partagé", legal_form="association", rna="W131000001", city="Marseille"
+    organisation = make_organisation(
+        owner, name="Toit Partagé", city="Marseille", postcode="13001", rna="W131000001"
     )
-    organisation.memberships.create(user=owner, role="owner")
     invitation_create(organisation=organisation, email="karim@exemple.fr", acting_user=owner)
     karim = UserFactory.create(email="karim@exemple.fr", first_name="Karim")
 
@@ -314,15 +314,9 @@ def test_organisation_pages_are_accessible_in_french_and_english(
 
 def test_the_missions_table_reads_as_cards_on_a_phone(page: Page, live_server, login_as) -> None:
     owner = UserFactory.create(first_name="Sophie")
-    organisation = Organisation.objects.create(
-        name="Toit Partagé",
-        legal_form="association",
-        rna="W131000001",
-        city="Marseille",
-        postcode="13001",
-        description="Hébergement solidaire.",
+    organisation = make_organisation(
+        owner, name="Toit Partagé", city="Marseille", postcode="13001", rna="W131000001"
     )
-    organisation.memberships.create(user=owner, role="owner")
     Brief.objects.create(
         organisation=organisation,
         title="Un tableau de bord pour nos financeurs",
@@ -359,7 +353,8 @@ def _boxes_overlap(a: FloatRect, b: FloatRect) -> bool:
 
 def test_the_moderation_pages_fit_at_1280(page: Page, live_server, login_as) -> None:
     owner = UserFactory.create()
-    organisation = Organisation.objects.create(
+    organisation = make_organisation(
+        owner,
         name="Coopérative Mobilité Douce",
         legal_form="scic",
         rna="W691000001",
@@ -367,7 +362,6 @@ def test_the_moderation_pages_fit_at_1280(page: Page, live_server, login_as) -> 
         postcode="69007",
         description="Ateliers vélo.",
     )
-    organisation.memberships.create(user=owner, role="owner")
     brief = Brief.objects.create(
         organisation=organisation,
         title="Automatiser les inscriptions aux ateliers de réparation de vélos du quartier",

@@ -14,7 +14,7 @@ from accounts.models import User
 from matching.models import Skill
 from notifications.models import Notification
 from students import services
-from students.models import CohortInvitation, Enrolment, School, StudentProfile
+from students.models import Cohort, CohortInvitation, Enrolment, School, StudentProfile
 from tests.factories import UserFactory
 
 from .axe import assert_accessible
@@ -24,6 +24,33 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _date(days: int) -> str:
     return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
+def _cohort(
+    staff: User,
+    *,
+    school: tuple[str, str, str],
+    name: str,
+    programme: str,
+    days: int,
+    hours: int,
+    policy: str,
+) -> Cohort:
+    """A school (name, kind, city) created by ``staff`` and a cohort starting today."""
+    school_name, kind, city = school
+    created = services.school_create(name=school_name, kind=kind, city=city, acting_user=staff)
+    return services.cohort_create(
+        school=created,
+        details=services.CohortDetails(
+            name=name,
+            programme=programme,
+            starts_on=datetime.date.today(),
+            ends_on=datetime.date.today() + datetime.timedelta(days=days),
+            expected_hours=hours,
+            application_policy=policy,
+        ),
+        acting_user=staff,
+    )
 
 
 def test_staff_share_a_code_a_student_joins_and_fills_the_profile(
@@ -153,20 +180,14 @@ def test_csv_with_bom_and_semicolons_is_previewed_then_imported(
     page: Page, live_server, login_as: Callable[[User], None], tmp_path
 ) -> None:
     staff = UserFactory.create(first_name="Isabelle", last_name="Morel")
-    school = services.school_create(
-        name="Simplon Roubaix", kind=School.Kind.BOOTCAMP, city="Roubaix", acting_user=staff
-    )
-    cohort = services.cohort_create(
-        school=school,
-        details=services.CohortDetails(
-            name="Promo DWWM 2026",
-            programme="Titre professionnel",
-            starts_on=datetime.date.today(),
-            ends_on=datetime.date.today() + datetime.timedelta(days=70),
-            expected_hours=70,
-            application_policy="free",
-        ),
-        acting_user=staff,
+    cohort = _cohort(
+        staff,
+        school=("Simplon Roubaix", School.Kind.BOOTCAMP, "Roubaix"),
+        name="Promo DWWM 2026",
+        programme="Titre professionnel",
+        days=70,
+        hours=70,
+        policy="free",
     )
     existing = UserFactory.create(email="etudiant0@simplon.fr", first_name="Inès", last_name="Roux")
     lines = ["courriel;prénom;nom;groupe"] + [
@@ -215,26 +236,20 @@ def test_invitations_pages_and_the_remaining_staff_pages(
 ) -> None:
     base = live_server.url
     staff = UserFactory.create(first_name="Thomas", last_name="Cassar")
-    school = services.school_create(
-        name="ISEN Lille", kind=School.Kind.ENGINEERING, city="Lille", acting_user=staff
-    )
-    cohort = services.cohort_create(
-        school=school,
-        details=services.CohortDetails(
-            name="Master Data 2026",
-            programme="Master 2",
-            starts_on=datetime.date.today(),
-            ends_on=datetime.date.today() + datetime.timedelta(days=90),
-            expected_hours=60,
-            application_policy="allocation",
-        ),
-        acting_user=staff,
+    cohort = _cohort(
+        staff,
+        school=("ISEN Lille", School.Kind.ENGINEERING, "Lille"),
+        name="Master Data 2026",
+        programme="Master 2",
+        days=90,
+        hours=60,
+        policy="allocation",
     )
     login_as(staff)
     for path, heading in [
         ("/schools/", "Mes établissements et promotions"),
-        (f"/schools/{school.pk}/", "ISEN Lille"),
-        (f"/schools/{school.pk}/edit/", "Modifier l'établissement"),
+        (f"/schools/{cohort.school_id}/", "ISEN Lille"),
+        (f"/schools/{cohort.school_id}/edit/", "Modifier l'établissement"),
         (f"/cohorts/{cohort.pk}/edit/", "Modifier la promotion"),
     ]:
         page.goto(base + path)
@@ -242,7 +257,7 @@ def test_invitations_pages_and_the_remaining_staff_pages(
         assert_accessible(page)
 
     # Invite a colleague, then a student, from the pages.
-    page.goto(f"{base}/schools/{school.pk}/")
+    page.goto(f"{base}/schools/{cohort.school_id}/")
     page.get_by_role("link", name="Inviter un collègue").click()
     assert_accessible(page)
     page.get_by_label("Adresse e-mail de votre collègue").fill("claire@isen.fr")
@@ -291,20 +306,14 @@ def test_the_roster_fits_a_1280_screen_and_turns_into_cards_on_a_phone(
     from students.models import StudentSkill
 
     staff = UserFactory.create(first_name="Thomas", last_name="Cassar")
-    school = services.school_create(
-        name="ISEN Lille", kind=School.Kind.ENGINEERING, city="Lille", acting_user=staff
-    )
-    cohort = services.cohort_create(
-        school=school,
-        details=services.CohortDetails(
-            name="Projets solidaires 2026",
-            programme="Cycle ingénieur, 4e année",
-            starts_on=datetime.date.today(),
-            ends_on=datetime.date.today() + datetime.timedelta(days=90),
-            expected_hours=80,
-            application_policy="approval",
-        ),
-        acting_user=staff,
+    cohort = _cohort(
+        staff,
+        school=("ISEN Lille", School.Kind.ENGINEERING, "Lille"),
+        name="Projets solidaires 2026",
+        programme="Cycle ingénieur, 4e année",
+        days=90,
+        hours=80,
+        policy="approval",
     )
     # The worst case: long addresses, the longest skill names of the taxonomy, two live
     # applications each with long titles and the longest state label.
